@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ucmd top-level build.
+#   make deps    install what the build needs (apt, unattended, idempotent)
+#   make         module (with BTF), tests, tools
+#   make check   host tests, then every guest test in a QEMU guest
+#   make demo    boot the guest and show ucmd at work
+#   make kmod KDIR=/lib/modules/$(uname -r)/build   module for another kernel
+
+B        := build
+KVER     ?= $(shell tools/kver.sh 2>/dev/null)
+KDIR     ?= /usr/src/linux-headers-$(KVER)
+CC       := gcc
+CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi
+LDSTATIC := -static
+
+GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,\
+	$(filter-out tests/guest/helpers.c,$(wildcard tests/guest/*.c)))
+HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host/*.c))
+UAPI        := include/uapi/linux/ucmd.h
+KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(UAPI)
+
+all: $(B)/kmod/ucmd.ko $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
+
+# Every target that builds or boots first makes sure the tools are there.
+$(B)/.deps: tools/deps.sh
+	@tools/deps.sh
+	@mkdir -p $(B) && touch $@
+
+deps:
+	tools/deps.sh
+	@mkdir -p $(B) && touch $(B)/.deps
+
+$(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
+	$(MAKE) -C kmod KDIR=$(KDIR)
+	@readelf -S kmod/ucmd.ko | grep -q '\.BTF' || \
+		{ echo "Error: ucmd.ko has no BTF (is pahole installed?)" >&2; exit 1; }
+	@mkdir -p $(@D) && cp kmod/ucmd.ko $@
+
+kmod: $(B)/kmod/ucmd.ko
+
+$(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
+	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring
+
+$(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $<
+
+$(B)/bin/ucmdctl: loader/ucmdctl.c $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
+
+# Host tests print PASS/FAIL lines; their counts are carried into the
+# guest runner's closing "N passed, N failed, N skipped" line.
+check: all
+	@pass=0; fail=0; \
+	for t in $(HOST_TESTS); do \
+		if $$t; then echo "PASS host/$${t##*/}"; pass=$$((pass + 1)); \
+		else echo "FAIL host/$${t##*/}"; fail=$$((fail + 1)); fi; \
+	done; \
+	UCMD_PREV="$$pass $$fail 0" tools/vm/run.sh check
+
+demo: all
+	@tools/vm/run.sh demo
+
+clean:
+	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
+	rm -rf $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
+
+.PHONY: all deps kmod check demo clean
+.DELETE_ON_ERROR:

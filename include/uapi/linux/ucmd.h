@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ucmd: a pluggable handler framework for io_uring passthrough commands.
+ *
+ * This header is the one ABI shared by the kernel module (kmod/), BPF
+ * programs (bpf/), the loader (loader/) and the tests (tests/).
+ *
+ * Commands are sent with IORING_OP_URING_CMD on a file descriptor of
+ * /dev/ucmd. sqe->cmd_op carries an ioctl-style code built with _IOWR(),
+ * as ublk does (include/uapi/linux/ublk_cmd.h): the type byte is 'u', the
+ * number selects the handler and the size field is the size in bytes of
+ * the payload the command reads from the SQE's command area (sqe->cmd).
+ *
+ * The command area is 16 bytes on a ring with 64-byte SQEs and 80 bytes on
+ * a ring set up with IORING_SETUP_SQE128. A command whose payload does not
+ * fit the ring's command area completes with -EINVAL.
+ *
+ * res2 (the second result of a command) reaches userspace only on rings
+ * set up with IORING_SETUP_CQE32, in cqe->big_cqe[0].
+ */
+#ifndef _UAPI_LINUX_UCMD_H
+#define _UAPI_LINUX_UCMD_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Path of the misc device. */
+#define UCMD_DEV_NAME		"ucmd"
+
+/* ioctl-style type byte of every built-in cmd_op. */
+#define UCMD_IOC_TYPE		'u'
+
+/* Size in bytes of the command area of a 64-byte and a 128-byte SQE. */
+#define UCMD_PAYLOAD_SQE64	16
+#define UCMD_PAYLOAD_SQE128	80
+
+/**
+ * struct ucmd_echo - payload of UCMD_CMD_ECHO (16 bytes, fits SQE64)
+ * @res: the value the command completes with (cqe->res); may be negative,
+ *	 in which case the request fails with that errno
+ * @pad: must be zero
+ * @res2: the value delivered as res2 (cqe->big_cqe[0] on CQE32 rings)
+ */
+struct ucmd_echo {
+	__s32	res;
+	__u32	pad;
+	__u64	res2;
+};
+
+/* Longest delay UCMD_CMD_DELAY accepts, in microseconds (10 s). */
+#define UCMD_DELAY_MAX_US	10000000ULL
+
+/**
+ * struct ucmd_delay - payload of UCMD_CMD_DELAY (16 bytes, fits SQE64)
+ * @delay_us: time until completion, in microseconds, at most
+ *	      UCMD_DELAY_MAX_US; 0 completes as soon as the workqueue runs
+ * @res: the value the command completes with
+ * @res2_lo: low 32 bits of res2; res2's upper 32 bits are zero
+ */
+struct ucmd_delay {
+	__u64	delay_us;
+	__s32	res;
+	__u32	res2_lo;
+};
+
+/* Number of values UCMD_CMD_SUM adds. */
+#define UCMD_SUM_MAX		9
+
+/**
+ * struct ucmd_sum - payload of UCMD_CMD_SUM (80 bytes: needs SQE128)
+ * @count: how many entries of @vals to add, 0..UCMD_SUM_MAX
+ * @pad: must be zero
+ * @vals: the values; their sum (mod 2^64) is res2
+ *
+ * The command completes with @count as its result.
+ */
+struct ucmd_sum {
+	__u32	count;
+	__u32	pad;
+	__u64	vals[UCMD_SUM_MAX];
+};
+
+/**
+ * struct ucmd_features - payload of UCMD_CMD_GET_FEATURES (16 bytes)
+ * @addr: user address of a __u64 that receives the feature mask, or 0;
+ *	  on CQE32 rings the mask is also res2
+ * @reserved: must be zero
+ */
+struct ucmd_features {
+	__u64	addr;
+	__u64	reserved;
+};
+
+/* Built-in cmd_ops. */
+#define UCMD_CMD_NOP		_IO(UCMD_IOC_TYPE, 0x00)
+#define UCMD_CMD_GET_FEATURES	_IOWR(UCMD_IOC_TYPE, 0x01, struct ucmd_features)
+#define UCMD_CMD_ECHO		_IOWR(UCMD_IOC_TYPE, 0x02, struct ucmd_echo)
+#define UCMD_CMD_DELAY		_IOWR(UCMD_IOC_TYPE, 0x03, struct ucmd_delay)
+#define UCMD_CMD_SUM		_IOWR(UCMD_IOC_TYPE, 0x04, struct ucmd_sum)
+
+/* Feature mask returned by UCMD_CMD_GET_FEATURES: one bit per capability. */
+#define UCMD_F_NOP		(1ULL << 0)
+#define UCMD_F_ECHO		(1ULL << 1)
+#define UCMD_F_DELAY		(1ULL << 2)	/* async, cancelable on ring close */
+#define UCMD_F_SUM		(1ULL << 3)	/* 80-byte payload on SQE128 */
+#define UCMD_F_RES2		(1ULL << 4)	/* res2 on CQE32, sync and async */
+#define UCMD_F_HANDLER_API	(1ULL << 5)	/* ucmd_register_handler() */
+#define UCMD_F_TRACEPOINTS	(1ULL << 6)	/* ucmd:ucmd_issue, ucmd:ucmd_complete */
+
+#endif /* _UAPI_LINUX_UCMD_H */

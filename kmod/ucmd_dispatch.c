@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmd dispatcher: the .uring_cmd of /dev/ucmd and the request API.
+ *
+ * Every request takes one fixed path:
+ *   flag checks -> payload copy -> handler lookup -> ->issue -> completion
+ * and every completion, synchronous, deferred or cancelled, leaves through
+ * ucmd_trace_done(), which fires the ucmd:ucmd_complete tracepoint.
+ *
+ * Rules followed here come from io_uring/uring_cmd.c (Linux 6.12): the SQE
+ * is read only during issue, io_uring_cmd_done() is called at most once and
+ * only with issue_flags io_uring handed us, and a request marked cancelable
+ * is always completed through io_uring_cmd_done(), which unlinks it from
+ * the ring's cancelable list.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io_uring/cmd.h>
+#include <linux/slab.h>
+#include <linux/overflow.h>
+#include <linux/timekeeping.h>
+#include <uapi/linux/ucmd.h>
+
+#include "ucmd_internal.h"
+
+#define CREATE_TRACE_POINTS
+#include "ucmd_trace.h"
+
+enum ucmd_done_kind {
+	UCMD_DONE_SYNC,
+	UCMD_DONE_ASYNC,
+	UCMD_DONE_CANCELLED,
+};
+
+static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
+{
+	return io_uring_cmd_to_pdu(cmd, struct ucmd_req);
+}
+
+static inline struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
+{
+	return container_of((void *)req, struct io_uring_cmd, pdu);
+}
+
+static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
+			    int res, u64 res2, enum ucmd_done_kind kind)
+{
+	u64 lat = 0;
+
+	if (!trace_ucmd_complete_enabled())
+		return;
+	if (req->start_ns)
+		lat = ktime_get_ns() - req->start_ns;
+	trace_ucmd_complete(cmd->cmd_op, req->h ? req->h->ops->name : "-",
+			    res, res2, lat, kind);
+}
+
+/*
+ * Post the CQE through io_uring_cmd_done(), then drop what the request held.
+ * The caller has returned or will return -EIOCBQUEUED to io_uring for it.
+ * @cmd and its PDU may be recycled once io_uring_cmd_done() returns, so
+ * everything needed afterwards is read before.
+ */
+static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
+		      unsigned int issue_flags, enum ucmd_done_kind kind)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	struct ucmd_handler *h = req->h;
+	struct ucmd_async *async = req->async;
+
+	ucmd_trace_done(cmd, req, res, res2, kind);
+	io_uring_cmd_done(cmd, res, res2, issue_flags);
+	if (async) {
+		kfree(async);
+		atomic_long_dec(&ucmd_nr_async);
+	}
+	ucmd_handler_put(h);
+}
+
+static void ucmd_async_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct ucmd_async *async = ucmd_cmd_req(cmd)->async;
+
+	ucmd_done(cmd, async->res, async->res2, issue_flags, UCMD_DONE_ASYNC);
+}
+
+/*
+ * ->uring_cmd with IO_URING_F_CANCEL: the ring is going away. Only
+ * requests whose handler called ucmd_req_mark_cancelable() get here, and
+ * they stay on io_uring's cancelable list (so this may be called again)
+ * until ucmd_done() unlinks them.
+ */
+static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	struct ucmd_async *async = req->async;
+
+	if (!async || !async->cancelable || !req->h->ops->cancel)
+		return 0;
+	if (!req->h->ops->cancel(req, async->priv))
+		return 0;	/* the handler's completion is on its way */
+	atomic_long_inc(&ucmd_nr_cancelled);
+	ucmd_done(cmd, -ECANCELED, 0, issue_flags, UCMD_DONE_CANCELLED);
+	return 0;
+}
+
+/**
+ * ucmd_uring_cmd() - the .uring_cmd of /dev/ucmd
+ * @cmd: the request; cmd->sqe is valid only during this call
+ * @issue_flags: IO_URING_F_* from io_uring
+ *
+ * Return: the result for cqe->res, -EIOCBQUEUED when the completion is or
+ * will be posted through io_uring_cmd_done(), or -EAGAIN to be issued
+ * again from io-wq. Results produced here rather than by a handler:
+ * -EOPNOTSUPP for IOPOLL rings and for a cmd_op no handler serves, -EINVAL
+ * for a payload larger than the ring's command area (16 bytes, 80 with
+ * IORING_SETUP_SQE128) or a cmd_op whose size/direction differ from the
+ * handler's.
+ */
+int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
+	u32 cmd_op = cmd->cmd_op;
+	size_t size = _IOC_SIZE(cmd_op);
+	size_t area;
+	int ret;
+
+	if (unlikely(issue_flags & IO_URING_F_CANCEL))
+		return ucmd_cancel(cmd, issue_flags);
+
+	req->h = NULL;
+	req->async = NULL;
+	req->res2 = 0;
+	req->start_ns = trace_ucmd_complete_enabled() ? ktime_get_ns() : 0;
+
+	if (issue_flags & IO_URING_F_IOPOLL) {
+		ret = -EOPNOTSUPP;	/* no ->uring_cmd_iopoll */
+		goto out;
+	}
+	area = issue_flags & IO_URING_F_SQE128 ? UCMD_PAYLOAD_SQE128 :
+						 UCMD_PAYLOAD_SQE64;
+	if (size > area) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* One copy out of the shared SQ ring: handlers never see the SQE. */
+	memcpy(payload, io_uring_sqe_cmd(cmd->sqe), size);
+
+	req->h = ucmd_handler_get(cmd_op);
+	if (!req->h) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	if (req->h->ops->cmd_op != cmd_op) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	trace_ucmd_issue(cmd_op, req->h->ops->name, issue_flags);
+	ret = req->h->ops->issue(req, payload, issue_flags);
+	if (ret == -EIOCBQUEUED) {
+		if (likely(req->async))
+			return ret;	/* @req may be completed already */
+		pr_warn_ratelimited("handler %s queued without ucmd_req_defer()\n",
+				    req->h->ops->name);
+		ret = -EINVAL;
+	}
+
+	if (req->async) {
+		/* Deferred, then failed before publishing its work. */
+		if (req->async->cancelable) {
+			ucmd_done(cmd, ret, req->res2, issue_flags,
+				  UCMD_DONE_SYNC);
+			return -EIOCBQUEUED;
+		}
+		kfree(req->async);
+		req->async = NULL;
+		atomic_long_dec(&ucmd_nr_async);
+	}
+
+	if (ret == -EAGAIN && (issue_flags & IO_URING_F_NONBLOCK)) {
+		/* io_uring issues it again from io-wq: not a completion. */
+		ucmd_handler_put(req->h);
+		return ret;
+	}
+
+	if (req->res2 && (issue_flags & IO_URING_F_CQE32)) {
+		/* A plain return carries no res2: post the CQE ourselves. */
+		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC);
+		return -EIOCBQUEUED;
+	}
+out:
+	ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC);
+	if (req->h)
+		ucmd_handler_put(req->h);
+	return ret;
+}
+
+/**
+ * ucmd_req_set_res2() - set the res2 of a synchronous completion
+ * @req: the request passed to ->issue
+ * @res2: the value; it reaches userspace in cqe->big_cqe[0] on rings set up
+ *	  with IORING_SETUP_CQE32 and is dropped on others
+ *
+ * Call from ->issue before returning a result. Deferred requests pass
+ * their res2 to ucmd_req_complete() instead.
+ */
+void ucmd_req_set_res2(struct ucmd_req *req, u64 res2)
+{
+	req->res2 = res2;
+}
+EXPORT_SYMBOL_GPL(ucmd_req_set_res2);
+
+/**
+ * ucmd_req_defer() - take ownership of a request to complete it later
+ * @req: the request passed to ->issue
+ * @priv_size: bytes of private, zeroed, 8-byte aligned memory the handler
+ *	       needs until completion (e.g. a delayed_work)
+ * @gfp: allocation flags: GFP_NOWAIT when @issue_flags of ->issue has
+ *	 IO_URING_F_NONBLOCK, GFP_KERNEL otherwise
+ *
+ * After this, ->issue either returns -EIOCBQUEUED and ucmd_req_complete()
+ * is called exactly once on the returned area, or returns a result without
+ * having published the area to anyone. ucmd frees the area after the
+ * completion is posted; the handler must not touch it after calling
+ * ucmd_req_complete().
+ *
+ * Return: the private area, or NULL if it could not be allocated (the
+ * handler then returns -ENOMEM) or the request was deferred already.
+ */
+void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
+{
+	struct ucmd_async *async;
+
+	if (req->async)
+		return NULL;
+	async = kzalloc(struct_size(async, priv, priv_size), gfp);
+	if (!async)
+		return NULL;
+	async->cmd = ucmd_req_cmd(req);
+	req->async = async;
+	atomic_long_inc(&ucmd_nr_async);
+	return async->priv;
+}
+EXPORT_SYMBOL_GPL(ucmd_req_defer);
+
+/**
+ * ucmd_req_mark_cancelable() - let ring teardown cancel a deferred request
+ * @req: a request that ucmd_req_defer() succeeded on
+ * @issue_flags: the issue_flags ->issue received
+ *
+ * Mirrors io_uring_cmd_mark_cancelable(). Call after the private area is
+ * initialised and before the work that completes the request is published:
+ * from then on ops->cancel may be called, and until the completion is
+ * posted. Requires ops->cancel.
+ */
+void ucmd_req_mark_cancelable(struct ucmd_req *req, unsigned int issue_flags)
+{
+	if (WARN_ON_ONCE(!req->async || !req->h->ops->cancel))
+		return;
+	req->async->cancelable = true;
+	io_uring_cmd_mark_cancelable(req->async->cmd, issue_flags);
+}
+EXPORT_SYMBOL_GPL(ucmd_req_mark_cancelable);
+
+/**
+ * ucmd_req_complete() - complete a deferred request
+ * @priv: the area ucmd_req_defer() returned
+ * @res: result for cqe->res (>= 0, or -errno to fail the request)
+ * @res2: res2 (cqe->big_cqe[0] on CQE32 rings)
+ *
+ * Callable once per request from any context (process, softirq, hardirq,
+ * workqueue): the CQE is posted from the submitting task's context via
+ * io_uring_cmd_complete_in_task(), then @priv is freed.
+ */
+void ucmd_req_complete(void *priv, int res, u64 res2)
+{
+	struct ucmd_async *async = container_of(priv, struct ucmd_async, priv);
+
+	async->res = res;
+	async->res2 = res2;
+	io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw);
+}
+EXPORT_SYMBOL_GPL(ucmd_req_complete);

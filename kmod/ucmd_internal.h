@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ucmd internals shared by the dispatcher, the registry and the built-in
+ * handlers. Not for other modules: they use ucmd_handler.h.
+ */
+#ifndef _UCMD_INTERNAL_H
+#define _UCMD_INTERNAL_H
+
+#include <linux/percpu-refcount.h>
+#include <linux/completion.h>
+#include <linux/rcupdate.h>
+#include <linux/atomic.h>
+#include <linux/ioctl.h>
+#include "ucmd_handler.h"
+
+/**
+ * struct ucmd_handler - a registered handler, as the registry holds it
+ * @ops: the callbacks, owned by the registering module
+ * @ref: one reference per request that has looked the handler up and not
+ *	 completed yet, plus the registry's own; killed by unregister
+ * @released: completed by the last put after unregister killed @ref
+ * @rcu: the object is freed an RCU grace period after unregister, because
+ *	 the lookup reads it under rcu_read_lock() before taking @ref
+ */
+struct ucmd_handler {
+	const struct ucmd_handler_ops *ops;
+	struct percpu_ref ref;
+	struct completion released;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct ucmd_async - state of a deferred request, allocated by
+ * ucmd_req_defer() and freed after its completion has been posted
+ * @cmd: the io_uring request
+ * @res: result passed to ucmd_req_complete()
+ * @cancelable: the handler called ucmd_req_mark_cancelable()
+ * @res2: res2 passed to ucmd_req_complete()
+ * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
+ */
+struct ucmd_async {
+	struct io_uring_cmd *cmd;
+	int res;
+	bool cancelable;
+	u64 res2;
+	u8 priv[] __aligned(8);
+};
+
+/**
+ * struct ucmd_req - per-request state kept in the io_uring_cmd PDU (32 bytes)
+ * @h: the handler, with a reference held from lookup to completion
+ * @start_ns: ktime_get_ns() at issue if tracing was on, else 0
+ * @res2: res2 of a synchronous completion (ucmd_req_set_res2())
+ * @async: set by ucmd_req_defer(), NULL for a synchronous request
+ *
+ * The PDU lives as long as the io_uring request; io_uring keeps it across
+ * an -EAGAIN re-issue from io-wq.
+ */
+struct ucmd_req {
+	struct ucmd_handler *h;
+	u64 start_ns;
+	u64 res2;
+	struct ucmd_async *async;
+};
+
+/* Registry key of a cmd_op: its type and number, not its size/direction. */
+static inline u32 ucmd_op_key(u32 cmd_op)
+{
+	return (_IOC_TYPE(cmd_op) << 8) | _IOC_NR(cmd_op);
+}
+
+struct ucmd_handler *ucmd_handler_get(u32 cmd_op);
+static inline void ucmd_handler_put(struct ucmd_handler *h)
+{
+	percpu_ref_put(&h->ref);
+}
+
+int ucmd_registry_init(void);
+void ucmd_registry_exit(void);
+
+int ucmd_builtin_init(void);
+void ucmd_builtin_exit(void);
+u64 ucmd_features(void);
+
+int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+
+/* Counters exposed in /sys/class/misc/ucmd/ (ucmd_main.c). */
+extern atomic_long_t ucmd_nr_async;
+extern atomic_long_t ucmd_nr_cancelled;
+
+#endif /* _UCMD_INTERNAL_H */

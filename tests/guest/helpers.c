@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+const struct t_ring_cfg t_ring_shapes[] = {
+	{ "sqe64", 0 },
+	{ "sqe128", IORING_SETUP_SQE128 },
+	{ "sqe64+cqe32", IORING_SETUP_CQE32 },
+	{ "sqe128+cqe32", IORING_SETUP_SQE128 | IORING_SETUP_CQE32 },
+};
+const int t_nr_ring_shapes = sizeof(t_ring_shapes) / sizeof(t_ring_shapes[0]);
+
+int t_open_dev(void)
+{
+	int fd = open("/dev/" UCMD_DEV_NAME, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		t_err("open /dev/%s: %s", UCMD_DEV_NAME, strerror(errno));
+		exit(T_EXIT_FAIL);
+	}
+	return fd;
+}
+
+void t_ring_init(struct io_uring *ring, unsigned int entries,
+		 unsigned int flags)
+{
+	int ret = io_uring_queue_init(entries, ring, flags);
+
+	if (ret) {
+		t_err("io_uring_queue_init(%u, 0x%x): %s", entries, flags,
+		      strerror(-ret));
+		exit(T_EXIT_FAIL);
+	}
+}
+
+size_t t_cmd_area(const struct io_uring *ring)
+{
+	return ring->flags & IORING_SETUP_SQE128 ? UCMD_PAYLOAD_SQE128 :
+						   UCMD_PAYLOAD_SQE64;
+}
+
+struct io_uring_sqe *t_prep_cmd(struct io_uring *ring, int fd,
+				unsigned int cmd_op, const void *payload,
+				size_t len, unsigned long long user_data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	size_t area = t_cmd_area(ring);
+
+	if (!sqe) {
+		t_err("SQ ring full");
+		exit(T_EXIT_FAIL);
+	}
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = cmd_op;
+	memset(sqe->cmd, 0, area);
+	if (len > area)
+		len = area;
+	if (len)
+		memcpy(sqe->cmd, payload, len);
+	sqe->user_data = user_data;
+	return sqe;
+}
+
+static void t_copy_cqe(struct io_uring *ring, struct io_uring_cqe *cqe,
+		       struct t_cqe *out)
+{
+	out->user_data = cqe->user_data;
+	out->res = cqe->res;
+	out->flags = cqe->flags;
+	out->res2 = ring->flags & IORING_SETUP_CQE32 ? cqe->big_cqe[0] : 0;
+}
+
+int t_collect(struct io_uring *ring, struct t_cqe *out, int nr,
+	      int timeout_ms)
+{
+	unsigned long long deadline = t_now_ns() +
+				      (unsigned long long)timeout_ms * 1000000;
+	int got = 0;
+
+	while (got < nr) {
+		struct __kernel_timespec ts;
+		struct io_uring_cqe *cqe;
+		unsigned long long now = t_now_ns();
+		int ret;
+
+		if (now >= deadline)
+			break;
+		ts.tv_sec = (deadline - now) / 1000000000ULL;
+		ts.tv_nsec = (deadline - now) % 1000000000ULL;
+		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+		if (ret == -ETIME)
+			break;
+		if (ret == -EINTR)
+			continue;
+		if (ret) {
+			t_err("wait_cqe: %s", strerror(-ret));
+			break;
+		}
+		t_copy_cqe(ring, cqe, &out[got++]);
+		io_uring_cqe_seen(ring, cqe);
+	}
+	return got;
+}
+
+int t_expect_no_cqe(struct io_uring *ring, int ms)
+{
+	struct t_cqe extra;
+
+	if (t_collect(ring, &extra, 1, ms) == 0)
+		return 0;
+	t_err("unexpected extra CQE: user_data=%llu res=%d", extra.user_data,
+	      extra.res);
+	return -1;
+}
+
+int t_run_one(struct io_uring *ring, struct t_cqe *out)
+{
+	int ret = io_uring_submit(ring);
+
+	if (ret != 1) {
+		t_err("submit returned %d", ret);
+		return -1;
+	}
+	if (t_collect(ring, out, 1, 5000) != 1) {
+		t_err("no CQE within 5 s");
+		return -1;
+	}
+	return t_expect_no_cqe(ring, 10);
+}
+
+long t_sysfs_long(const char *name)
+{
+	char path[128], buf[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s", UCMD_DEV_NAME,
+		 name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 0);
+}
+
+long t_sysfs_wait(const char *name, long want, int ms)
+{
+	long v = t_sysfs_long(name);
+
+	for (; v != want && ms > 0; ms -= 5) {
+		usleep(5000);
+		v = t_sysfs_long(name);
+	}
+	return v;
+}
+
+unsigned long long t_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the guest tests, in the manner of liburing's
+ * test/helpers.h: exit codes, ring set-up, one call to prepare a uring_cmd
+ * and collectors that check every SQE produced exactly one CQE.
+ */
+#ifndef UCMD_TEST_HELPERS_H
+#define UCMD_TEST_HELPERS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <liburing.h>
+#include <linux/ucmd.h>
+
+enum {
+	T_EXIT_PASS = 0,
+	T_EXIT_FAIL = 1,
+	T_EXIT_SKIP = 77,
+};
+
+/* A ring configuration: name and io_uring_setup() flags. */
+struct t_ring_cfg {
+	const char *name;
+	unsigned int flags;
+};
+
+/* SQE64/SQE128 x CQE16/CQE32, the four shapes every op is tried on. */
+extern const struct t_ring_cfg t_ring_shapes[];
+extern const int t_nr_ring_shapes;
+
+/* A CQE copied out of the ring; res2 is big_cqe[0] on CQE32 rings, else 0. */
+struct t_cqe {
+	unsigned long long user_data;
+	int res;
+	unsigned int flags;
+	unsigned long long res2;
+};
+
+#define t_err(fmt, ...) \
+	fprintf(stderr, "%s:%d: " fmt "\n", __FILE__, __LINE__, ##__VA_ARGS__)
+
+/* Fail the test (return T_EXIT_FAIL) with a message unless @cond holds. */
+#define T_CHECK(cond, fmt, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			t_err("check '%s' failed: " fmt, #cond,		\
+			      ##__VA_ARGS__);				\
+			return T_EXIT_FAIL;				\
+		}							\
+	} while (0)
+
+/* Open /dev/ucmd or exit the test with T_EXIT_FAIL. */
+int t_open_dev(void);
+
+/* io_uring_queue_init() that exits with T_EXIT_FAIL and a message on error. */
+void t_ring_init(struct io_uring *ring, unsigned int entries,
+		 unsigned int flags);
+
+/* Bytes of command area an SQE of @ring holds (16 or 80). */
+size_t t_cmd_area(const struct io_uring *ring);
+
+/*
+ * Get an SQE and prepare IORING_OP_URING_CMD @cmd_op on @fd with @len
+ * bytes of @payload copied into its command area (the rest zeroed).
+ * Exits with T_EXIT_FAIL if the SQ ring is full.
+ */
+struct io_uring_sqe *t_prep_cmd(struct io_uring *ring, int fd,
+				unsigned int cmd_op, const void *payload,
+				size_t len, unsigned long long user_data);
+
+/*
+ * Wait for @nr CQEs, at most @timeout_ms in all, copy them into @out in
+ * arrival order and mark them seen. Returns the number collected.
+ */
+int t_collect(struct io_uring *ring, struct t_cqe *out, int nr,
+	      int timeout_ms);
+
+/* Returns 0 if no CQE arrives within @ms, -1 (with a message) if one does. */
+int t_expect_no_cqe(struct io_uring *ring, int ms);
+
+/*
+ * Submit everything queued, then collect exactly one CQE for it into @out
+ * and confirm no other CQE follows. Returns 0 or -1 with a message.
+ */
+int t_run_one(struct io_uring *ring, struct t_cqe *out);
+
+/* Read a counter from /sys/class/misc/ucmd/@name; -1 on error. */
+long t_sysfs_long(const char *name);
+
+/* Poll t_sysfs_long(@name) until it equals @want, at most @ms; returns it. */
+long t_sysfs_wait(const char *name, long want, int ms);
+
+/* Monotonic clock in nanoseconds. */
+unsigned long long t_now_ns(void);
+
+#endif

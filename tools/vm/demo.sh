@@ -1,0 +1,26 @@
+#!/bin/sh
+# The demo, run inside the guest by tools/vm/init (ucmd.mode=demo).
+T=/sys/kernel/tracing
+step() { echo; echo "### $*"; }
+
+step "ucmd.ko loaded: /dev/ucmd and its counters"
+ls -l /dev/ucmd
+echo "features=$(cat /sys/class/misc/ucmd/features)"
+
+step "trace the ucmd:ucmd_issue and ucmd:ucmd_complete tracepoints"
+echo 1 > $T/events/ucmd/enable
+echo > $T/trace
+
+step "each built-in op, issued with ucmdctl cmd (SQE128 + CQE32 ring)"
+for c in "nop" "get_features" "echo 42 0xfeed" "echo -5" "delay 20000 7 99" \
+	 "sum 1 2 3 4" "0x7500"; do
+	echo "\$ ucmdctl cmd $c"
+	ucmdctl cmd $c
+done
+
+step "ucmdctl feature"
+ucmdctl feature
+
+step "the trace lines of those requests ($T/trace)"
+echo 0 > $T/events/ucmd/enable
+grep -v '^#' $T/trace | sed 's/^ *//'

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Boot the installed Debian 6.12 kernel under QEMU TCG with ucmd.ko and the
+# guest tests in an initramfs, and report.
+#
+#   tools/vm/run.sh check   run every guest test; one line per test, then
+#                           the dmesg scan; exit 1 on any failure
+#   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
+#
+# Inputs (made by the Makefile): build/kmod/ucmd.ko, build/tests/guest/*,
+# build/bin/* (static). Results: build/vm/{console,results}.log.
+# The guest reports on its second serial port, so kernel messages on the
+# console never interleave with results.
+set -uo pipefail
+
+mode=${1:-check}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=$top/build
+V=$B/vm
+KVER=${KVER:-$("$top/tools/kver.sh")}
+TIMEOUT=${UCMD_VM_TIMEOUT:-900}
+
+kernel=/boot/vmlinuz-$KVER
+[ -r "$kernel" ] || { echo "Error: $kernel not found (make deps)" >&2; exit 2; }
+
+rm -rf "$V/root"
+mkdir -p "$V/root"/{bin,sbin,dev,proc,sys,tmp,tests}
+cp /bin/busybox "$V/root/bin/busybox"
+ln -s busybox "$V/root/bin/sh"
+cp "$top/tools/vm/init" "$V/root/init"
+cp "$top/tools/vm/demo.sh" "$V/root/demo.sh"
+cp "$B/kmod/ucmd.ko" "$V/root/ucmd.ko"
+cp "$B"/tests/guest/* "$V/root/tests/"
+cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
+(cd "$V/root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$V/initramfs.gz"
+
+rm -f "$V/console.log" "$V/results.log"
+t0=$(date +%s)
+timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -cpu max -m 1G -smp 2 -nographic -no-reboot \
+	-kernel "$kernel" -initrd "$V/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode" \
+	-serial "file:$V/console.log" \
+	-chardev "file,id=results,path=$V/results.log" \
+	-device isa-serial,chardev=results \
+	-monitor none > "$V/qemu.log" 2>&1
+qrc=$?
+t1=$(date +%s)
+tr -d '\r' < "$V/results.log" > "$V/results.txt" 2>/dev/null || : > "$V/results.txt"
+
+if [ "$mode" = demo ]; then
+	sed -n '/^UCMD-RESULT insmod/,/^UCMD-DMESG-BEGIN/p' "$V/results.txt" |
+		grep -v '^UCMD-'
+	grep -q '^UCMD-DONE' "$V/results.txt" || {
+		echo "Error: the guest did not finish (qemu exit $qrc); see $V/console.log" >&2
+		tail -20 "$V/console.log" >&2
+		exit 1
+	}
+	exit 0
+fi
+
+exec "$top/tools/vm/report.sh" "$V/results.txt" "$V/console.log" "$qrc" "$((t1 - t0))"
