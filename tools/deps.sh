@@ -10,7 +10,8 @@ SUDO=""
 
 PKGS="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev
-qemu-system-x86 busybox-static cpio xz-utils kmod python3 gnuplot-nox"
+qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox
+flex bison bc libssl-dev"
 BPORTS="libbpf-dev libbpf1 bpftool"
 
 missing() {
@@ -30,8 +31,16 @@ need_bports() {
 	return 1
 }
 
+unpack_source() {
+	# checkpatch.pl and the debug kernel come from this tree.
+	if [ ! -d /usr/src/linux-source-6.12 ] && [ -f /usr/src/linux-source-6.12.tar.xz ]; then
+		$SUDO tar -C /usr/src -xf /usr/src/linux-source-6.12.tar.xz
+	fi
+}
+
 m=$(missing $PKGS)
 if [ -z "$m" ] && ! need_bports; then
+	unpack_source
 	exit 0
 fi
 
@@ -51,3 +60,4 @@ $SUDO $APT update
 $SUDO $APT install --no-install-recommends $PKGS
 # shellcheck disable=SC2086
 $SUDO $APT install --no-install-recommends -t bookworm-backports $BPORTS
+unpack_source
