@@ -20,7 +20,7 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host
 UAPI        := include/uapi/linux/ucmd.h
 KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(UAPI)
 
-all: $(B)/kmod/ucmd.ko $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
+all: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
 
 # Every target that builds or boots first makes sure the tools are there.
 $(B)/.deps: tools/deps.sh
@@ -37,14 +37,19 @@ $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
 		{ echo "Error: ucmd.ko has no BTF (is pahole installed?)" >&2; exit 1; }
 	@mkdir -p $(@D) && cp kmod/ucmd.ko $@
 
+# A client of the handler API, loaded and unloaded by the guest tests.
+$(B)/kmod/ucmd_test.ko: $(B)/kmod/ucmd.ko tests/kmod/ucmd_test.c tests/kmod/ucmd_test.h kmod/ucmd_handler.h
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod modules
+	@cp tests/kmod/ucmd_test.ko $@
+
 kmod: $(B)/kmod/ucmd.ko
 
 $(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
-	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring
+$(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h tests/kmod/ucmd_test.h $(UAPI)
+	$(CC) $(CFLAGS) -Itests/guest -Itests/kmod $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -lpthread
 
 $(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
@@ -69,6 +74,7 @@ demo: all
 
 clean:
 	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean || true
 	rm -rf $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
 .PHONY: all deps kmod check demo clean

@@ -536,4 +536,6 @@ ucmd_registry.o: /work/main/kmod/ucmd_registry.c \
  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/module.h \
  /usr/src/linux-headers-6.12.117+deb12-common/include/asm-generic/module.h \
  /usr/src/linux-headers-6.12.117+deb12-common/arch/x86/include/asm/orc_types.h \
- /work/main/kmod/ucmd_internal.h /work/main/kmod/ucmd_handler.h
+ /work/main/kmod/ucmd_internal.h \
+ /work/main/kmod/../include/uapi/linux/ucmd.h \
+ /work/main/kmod/ucmd_handler.h

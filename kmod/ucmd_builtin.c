@@ -9,6 +9,8 @@
  *   DELAY         completes with payload.res after payload.delay_us from a
  *                 workqueue, through task work; cancelable on ring close
  *   SUM           80-byte payload (SQE128 rings): res2 = sum of the values
+ *   SLEEP         must block: -EAGAIN under NONBLOCK, sleeps on io-wq
+ *   READ, WRITE   copy to/from the file's buffer (ucmd_rw.c)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -17,6 +19,7 @@
 #include <linux/jiffies.h>
 #include <linux/uaccess.h>
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
@@ -33,7 +36,8 @@ static int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
 u64 ucmd_features(void)
 {
 	return UCMD_F_NOP | UCMD_F_ECHO | UCMD_F_DELAY | UCMD_F_SUM |
-	       UCMD_F_RES2 | UCMD_F_HANDLER_API | UCMD_F_TRACEPOINTS;
+	       UCMD_F_RES2 | UCMD_F_HANDLER_API | UCMD_F_TRACEPOINTS |
+	       UCMD_F_SLEEP | UCMD_F_RW;
 }
 
 /*
@@ -131,6 +135,25 @@ static int ucmd_sum_issue(struct ucmd_req *req, const void *payload,
 	return p->count;
 }
 
+/*
+ * A handler that has to sleep. The inline issue (IO_URING_F_NONBLOCK) must
+ * not block, so it asks io_uring for the io-wq issue, which may.
+ */
+static int ucmd_sleep_issue(struct ucmd_req *req, const void *payload,
+			    unsigned int issue_flags)
+{
+	const struct ucmd_sleep *p = payload;
+
+	if (p->pad || p->res2 || p->sleep_us > UCMD_SLEEP_MAX_US)
+		return -EINVAL;
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
+	might_sleep();
+	fsleep(p->sleep_us);
+	ucmd_req_set_res2(req, issue_flags);
+	return 0;
+}
+
 static const struct ucmd_handler_ops ucmd_builtins[] = {
 	{
 		.name = "nop",
@@ -157,6 +180,21 @@ static const struct ucmd_handler_ops ucmd_builtins[] = {
 		.name = "sum",
 		.cmd_op = UCMD_CMD_SUM,
 		.issue = ucmd_sum_issue,
+		.owner = THIS_MODULE,
+	}, {
+		.name = "sleep",
+		.cmd_op = UCMD_CMD_SLEEP,
+		.issue = ucmd_sleep_issue,
+		.owner = THIS_MODULE,
+	}, {
+		.name = "read",
+		.cmd_op = UCMD_CMD_READ,
+		.issue = ucmd_read_issue,
+		.owner = THIS_MODULE,
+	}, {
+		.name = "write",
+		.cmd_op = UCMD_CMD_WRITE,
+		.issue = ucmd_write_issue,
 		.owner = THIS_MODULE,
 	},
 };

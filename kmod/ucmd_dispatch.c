@@ -37,10 +37,22 @@ static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 	return io_uring_cmd_to_pdu(cmd, struct ucmd_req);
 }
 
-static inline struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
+/**
+ * ucmd_req_cmd() - the io_uring request behind a ucmd request
+ * @req: the request passed to ->issue
+ *
+ * For what the handler needs of io_uring itself: cmd->file (the open
+ * /dev/ucmd file), cmd->flags (IORING_URING_CMD_FIXED) and
+ * io_uring_cmd_import_fixed(). Never for io_uring_cmd_done(): ucmd
+ * completes the request.
+ *
+ * Return: the io_uring_cmd whose PDU holds @req.
+ */
+struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
 {
 	return container_of((void *)req, struct io_uring_cmd, pdu);
 }
+EXPORT_SYMBOL_GPL(ucmd_req_cmd);
 
 static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 			    int res, u64 res2, enum ucmd_done_kind kind)

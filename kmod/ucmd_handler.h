@@ -62,6 +62,7 @@ struct ucmd_handler_ops {
 int ucmd_register_handler(const struct ucmd_handler_ops *ops);
 void ucmd_unregister_handler(const struct ucmd_handler_ops *ops);
 
+struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req);
 void ucmd_req_set_res2(struct ucmd_req *req, u64 res2);
 void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp);
 void ucmd_req_mark_cancelable(struct ucmd_req *req, unsigned int issue_flags);

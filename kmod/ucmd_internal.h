@@ -11,6 +11,7 @@
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
 #include <linux/ioctl.h>
+#include <uapi/linux/ucmd.h>
 #include "ucmd_handler.h"
 
 /**
@@ -74,6 +75,20 @@ static inline void ucmd_handler_put(struct ucmd_handler *h)
 {
 	percpu_ref_put(&h->ref);
 }
+
+/**
+ * struct ucmd_file - state of one open /dev/ucmd file (file->private_data)
+ * @buf: UCMD_BUF_SIZE bytes that READ and WRITE address; freed at release,
+ *	 which cannot happen while a request holds the file
+ */
+struct ucmd_file {
+	u8 buf[UCMD_BUF_SIZE];
+};
+
+int ucmd_read_issue(struct ucmd_req *req, const void *payload,
+		    unsigned int issue_flags);
+int ucmd_write_issue(struct ucmd_req *req, const void *payload,
+		     unsigned int issue_flags);
 
 int ucmd_registry_init(void);
 void ucmd_registry_exit(void);

@@ -13,6 +13,8 @@
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/device.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
@@ -51,9 +53,27 @@ static struct attribute *ucmd_attrs[] = {
 };
 ATTRIBUTE_GROUPS(ucmd);
 
+static int ucmd_open(struct inode *inode, struct file *file)
+{
+	struct ucmd_file *uf;
+
+	uf = kvzalloc(sizeof(*uf), GFP_KERNEL);
+	if (!uf)
+		return -ENOMEM;
+	file->private_data = uf;
+	return nonseekable_open(inode, file);
+}
+
+static int ucmd_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
+	return 0;
+}
+
 static const struct file_operations ucmd_fops = {
 	.owner = THIS_MODULE,
-	.open = nonseekable_open,
+	.open = ucmd_open,
+	.release = ucmd_release,
 	.uring_cmd = ucmd_uring_cmd,
 };
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include "helpers.h"
 
@@ -162,6 +163,23 @@ long t_sysfs_wait(const char *name, long want, int ms)
 		v = t_sysfs_long(name);
 	}
 	return v;
+}
+
+int t_load_module(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int t_unload_module(const char *name, unsigned int flags)
+{
+	return syscall(SYS_delete_module, name, flags) ? -errno : 0;
 }
 
 unsigned long long t_now_ns(void)

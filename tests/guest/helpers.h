@@ -90,6 +90,12 @@ long t_sysfs_long(const char *name);
 /* Poll t_sysfs_long(@name) until it equals @want, at most @ms; returns it. */
 long t_sysfs_wait(const char *name, long want, int ms);
 
+/* finit_module() of @path; 0 or -errno. */
+int t_load_module(const char *path);
+
+/* delete_module() of @name with @flags (O_NONBLOCK); 0 or -errno. */
+int t_unload_module(const char *name, unsigned int flags);
+
 /* Monotonic clock in nanoseconds. */
 unsigned long long t_now_ns(void);
 

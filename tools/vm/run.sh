@@ -28,7 +28,7 @@ cp /bin/busybox "$V/root/bin/busybox"
 ln -s busybox "$V/root/bin/sh"
 cp "$top/tools/vm/init" "$V/root/init"
 cp "$top/tools/vm/demo.sh" "$V/root/demo.sh"
-cp "$B/kmod/ucmd.ko" "$V/root/ucmd.ko"
+cp "$B/kmod/ucmd.ko" "$B/kmod/ucmd_test.ko" "$V/root/"
 cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
 (cd "$V/root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$V/initramfs.gz"

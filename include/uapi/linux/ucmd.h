@@ -91,12 +91,61 @@ struct ucmd_features {
 	__u64	reserved;
 };
 
+/* Longest sleep UCMD_CMD_SLEEP accepts, in microseconds (1 s). */
+#define UCMD_SLEEP_MAX_US	1000000U
+
+/**
+ * struct ucmd_sleep - payload of UCMD_CMD_SLEEP (16 bytes, fits SQE64)
+ * @sleep_us: how long the handler sleeps, in microseconds, at most
+ *	      UCMD_SLEEP_MAX_US
+ * @pad: must be zero
+ * @res2: unused, must be zero
+ *
+ * SLEEP is a handler that must block. Issued inline (io_uring's
+ * IO_URING_F_NONBLOCK), it returns -EAGAIN so io_uring issues it again from
+ * io-wq, where it sleeps. It completes with 0; res2 is the issue_flags of
+ * the issue that slept.
+ */
+struct ucmd_sleep {
+	__u32	sleep_us;
+	__u32	pad;
+	__u64	res2;
+};
+
+/* Size in bytes of the per-open-file buffer READ and WRITE address. */
+#define UCMD_BUF_SIZE		65536U
+
+/**
+ * struct ucmd_rw - payload of UCMD_CMD_READ and UCMD_CMD_WRITE (16 bytes)
+ * @addr: user address of the data; with IORING_URING_CMD_FIXED in
+ *	  sqe->uring_cmd_flags, an address inside the registered buffer
+ *	  sqe->buf_index
+ * @len: bytes to copy, 1..UCMD_BUF_SIZE
+ * @offset: byte offset into the file's buffer; @offset + @len must not
+ *	    exceed UCMD_BUF_SIZE
+ *
+ * WRITE copies process memory into the buffer of the /dev/ucmd file the
+ * command is issued on, READ copies it back. Both complete with @len.
+ * Errors: -EINVAL for a length or range outside the buffer, -EFAULT for an
+ * address that cannot be read or written (or, from io_uring itself, a
+ * buf_index that names no registered buffer), and a fixed-buffer range
+ * outside the registered buffer.
+ */
+struct ucmd_rw {
+	__u64	addr;
+	__u32	len;
+	__u32	offset;
+};
+
 /* Built-in cmd_ops. */
 #define UCMD_CMD_NOP		_IO(UCMD_IOC_TYPE, 0x00)
 #define UCMD_CMD_GET_FEATURES	_IOWR(UCMD_IOC_TYPE, 0x01, struct ucmd_features)
 #define UCMD_CMD_ECHO		_IOWR(UCMD_IOC_TYPE, 0x02, struct ucmd_echo)
 #define UCMD_CMD_DELAY		_IOWR(UCMD_IOC_TYPE, 0x03, struct ucmd_delay)
 #define UCMD_CMD_SUM		_IOWR(UCMD_IOC_TYPE, 0x04, struct ucmd_sum)
+#define UCMD_CMD_SLEEP		_IOWR(UCMD_IOC_TYPE, 0x05, struct ucmd_sleep)
+#define UCMD_CMD_READ		_IOWR(UCMD_IOC_TYPE, 0x06, struct ucmd_rw)
+#define UCMD_CMD_WRITE		_IOWR(UCMD_IOC_TYPE, 0x07, struct ucmd_rw)
 
 /* Feature mask returned by UCMD_CMD_GET_FEATURES: one bit per capability. */
 #define UCMD_F_NOP		(1ULL << 0)
@@ -106,5 +155,7 @@ struct ucmd_features {
 #define UCMD_F_RES2		(1ULL << 4)	/* res2 on CQE32, sync and async */
 #define UCMD_F_HANDLER_API	(1ULL << 5)	/* ucmd_register_handler() */
 #define UCMD_F_TRACEPOINTS	(1ULL << 6)	/* ucmd:ucmd_issue, ucmd:ucmd_complete */
+#define UCMD_F_SLEEP		(1ULL << 7)	/* blocking handler, io-wq re-issue */
+#define UCMD_F_RW		(1ULL << 8)	/* READ/WRITE, plain and fixed buffers */
 
 #endif /* _UAPI_LINUX_UCMD_H */

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmd_test.ko: a client of the ucmd handler API, as another driver would
+ * be. At load it checks the registration errors (-EEXIST for a taken
+ * cmd_op, -EINVAL for malformed ops) and fails to load if one is wrong;
+ * then it serves UCMD_TEST_CMD_TIMER, completed from hard interrupt
+ * context. Its unload unregisters, which waits for requests in flight.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/hrtimer.h>
+#include <linux/io_uring/cmd.h>
+#include "ucmd_handler.h"
+#include "ucmd_test.h"
+
+struct ucmd_test_timer {
+	struct hrtimer timer;
+	int res;
+	u32 res2;
+};
+
+static enum hrtimer_restart ucmd_test_timer_fn(struct hrtimer *timer)
+{
+	struct ucmd_test_timer *t =
+		container_of(timer, struct ucmd_test_timer, timer);
+
+	ucmd_req_complete(t, t->res, t->res2);
+	return HRTIMER_NORESTART;
+}
+
+static int ucmd_test_timer_issue(struct ucmd_req *req, const void *payload,
+				 unsigned int issue_flags)
+{
+	const struct ucmd_delay *p = payload;
+	struct ucmd_test_timer *t;
+
+	if (p->delay_us > UCMD_DELAY_MAX_US)
+		return -EINVAL;
+	t = ucmd_req_defer(req, sizeof(*t), issue_flags & IO_URING_F_NONBLOCK ?
+			   GFP_NOWAIT : GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->timer.function = ucmd_test_timer_fn;
+	t->res = p->res;
+	t->res2 = p->res2_lo;
+	ucmd_req_mark_cancelable(req, issue_flags);
+	hrtimer_start(&t->timer, ns_to_ktime(p->delay_us * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL);
+	return -EIOCBQUEUED;
+}
+
+static bool ucmd_test_timer_cancel(struct ucmd_req *req, void *priv)
+{
+	struct ucmd_test_timer *t = priv;
+
+	/* 1: was queued, now never runs; 0 or -1: has run or is running. */
+	return hrtimer_try_to_cancel(&t->timer) == 1;
+}
+
+static const struct ucmd_handler_ops ucmd_test_timer_ops = {
+	.name = "test_timer",
+	.cmd_op = UCMD_TEST_CMD_TIMER,
+	.issue = ucmd_test_timer_issue,
+	.cancel = ucmd_test_timer_cancel,
+	.owner = THIS_MODULE,
+};
+
+/* Registration errors the API documents. */
+static const struct ucmd_handler_ops ucmd_test_dup_ops = {
+	.name = "test_dup",
+	.cmd_op = UCMD_CMD_NOP,
+	.issue = ucmd_test_timer_issue,
+	.owner = THIS_MODULE,
+};
+
+static const struct ucmd_handler_ops ucmd_test_noname_ops = {
+	.cmd_op = _IO('t', 0x02),
+	.issue = ucmd_test_timer_issue,
+	.owner = THIS_MODULE,
+};
+
+static const struct ucmd_handler_ops ucmd_test_huge_ops = {
+	.name = "test_huge",
+	.cmd_op = _IOWR('t', 0x03, char[96]),
+	.issue = ucmd_test_timer_issue,
+	.owner = THIS_MODULE,
+};
+
+static int __init ucmd_test_check(const char *what, int got, int want)
+{
+	if (got == want)
+		return 0;
+	pr_err("%s: got %d, want %d\n", what, got, want);
+	return -EINVAL;
+}
+
+static int __init ucmd_test_init(void)
+{
+	int ret;
+
+	ret = ucmd_test_check("duplicate cmd_op",
+			      ucmd_register_handler(&ucmd_test_dup_ops), -EEXIST);
+	ret = ret ?: ucmd_test_check("no name",
+				     ucmd_register_handler(&ucmd_test_noname_ops),
+				     -EINVAL);
+	ret = ret ?: ucmd_test_check("payload over 80 bytes",
+				     ucmd_register_handler(&ucmd_test_huge_ops),
+				     -EINVAL);
+	if (ret)
+		return ret;
+	/* Not registered: a no-op, and it must not touch NOP's entry. */
+	ucmd_unregister_handler(&ucmd_test_dup_ops);
+	return ucmd_register_handler(&ucmd_test_timer_ops);
+}
+
+static void __exit ucmd_test_exit(void)
+{
+	ucmd_unregister_handler(&ucmd_test_timer_ops);
+}
+
+module_init(ucmd_test_init);
+module_exit(ucmd_test_exit);
+
+MODULE_DESCRIPTION("ucmd handler API test client");
+MODULE_LICENSE("GPL");
