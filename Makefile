@@ -31,16 +31,25 @@ deps:
 	tools/deps.sh
 	@mkdir -p $(B) && touch $(B)/.deps
 
+# Modules are built from a copy under $(KSRC), so that kbuild's outputs
+# never land in the source tree; the copy keeps the tree's relative layout.
+KSRC := $(B)/ksrc
+
 $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
-	$(MAKE) -C kmod KDIR=$(KDIR)
-	@readelf -S kmod/ucmd.ko | grep -q '\.BTF' || \
+	@mkdir -p $(KSRC)/kmod $(KSRC)/include/uapi/linux
+	@cp -p kmod/*.c kmod/*.h kmod/Kbuild $(KSRC)/kmod/
+	@cp -p $(UAPI) $(KSRC)/include/uapi/linux/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/kmod modules
+	@readelf -S $(KSRC)/kmod/ucmd.ko | grep -q '\.BTF' || \
 		{ echo "Error: ucmd.ko has no BTF (is pahole installed?)" >&2; exit 1; }
-	@mkdir -p $(@D) && cp kmod/ucmd.ko $@
+	@mkdir -p $(@D) && cp $(KSRC)/kmod/ucmd.ko $@
 
 # A client of the handler API, loaded and unloaded by the guest tests.
 $(B)/kmod/ucmd_test.ko: $(B)/kmod/ucmd.ko tests/kmod/ucmd_test.c tests/kmod/ucmd_test.h kmod/ucmd_handler.h
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod modules
-	@cp tests/kmod/ucmd_test.ko $@
+	@mkdir -p $(KSRC)/tests/kmod
+	@cp -p tests/kmod/*.c tests/kmod/*.h tests/kmod/Kbuild $(KSRC)/tests/kmod/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tests/kmod modules
+	@cp $(KSRC)/tests/kmod/ucmd_test.ko $@
 
 kmod: $(B)/kmod/ucmd.ko
 
@@ -73,9 +82,7 @@ demo: all
 	@tools/vm/run.sh demo
 
 clean:
-	$(MAKE) -C kmod KDIR=$(KDIR) clean || true
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/tests/kmod clean || true
-	rm -rf $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
+	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
 .PHONY: all deps kmod check demo clean
 .DELETE_ON_ERROR:

@@ -67,6 +67,14 @@ static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 			    res, res2, lat, kind);
 }
 
+static void ucmd_async_free(struct ucmd_async *async)
+{
+	if (!async)
+		return;
+	atomic_long_dec(&ucmd_nr_async);
+	kfree(async);
+}
+
 /*
  * Post the CQE through io_uring_cmd_done(), then drop what the request held.
  * The caller has returned or will return -EIOCBQUEUED to io_uring for it.
@@ -82,10 +90,7 @@ static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 
 	ucmd_trace_done(cmd, req, res, res2, kind);
 	io_uring_cmd_done(cmd, res, res2, issue_flags);
-	if (async) {
-		kfree(async);
-		atomic_long_dec(&ucmd_nr_async);
-	}
+	ucmd_async_free(async);
 	ucmd_handler_put(h);
 }
 
@@ -186,9 +191,8 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 				  UCMD_DONE_SYNC);
 			return -EIOCBQUEUED;
 		}
-		kfree(req->async);
+		ucmd_async_free(req->async);
 		req->async = NULL;
-		atomic_long_dec(&ucmd_nr_async);
 	}
 
 	if (ret == -EAGAIN && (issue_flags & IO_URING_F_NONBLOCK)) {
