@@ -20,7 +20,11 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host
 UAPI        := include/uapi/linux/ucmd.h
 KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(UAPI)
 
-all: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c))
+CLANG    := clang-19
+BPFTOOL  := bpftool
+
+all: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
 
 # Every target that builds or boots first makes sure the tools are there.
 $(B)/.deps: tools/deps.sh
@@ -40,8 +44,9 @@ $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
 	@cp -p kmod/*.c kmod/*.h kmod/Kbuild $(KSRC)/kmod/
 	@cp -p $(UAPI) $(KSRC)/include/uapi/linux/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/kmod modules
-	@readelf -S $(KSRC)/kmod/ucmd.ko | grep -q '\.BTF' || \
-		{ echo "Error: ucmd.ko has no BTF (is pahole installed?)" >&2; exit 1; }
+	@$(BPFTOOL) btf dump file $(KSRC)/kmod/ucmd.ko -B $(KDIR)/vmlinux 2>/dev/null | \
+		grep -q "STRUCT 'bpf_struct_ops_ucmd_ops'" || \
+		{ echo "Error: ucmd.ko's BTF lacks bpf_struct_ops_ucmd_ops (is pahole installed?)" >&2; exit 1; }
 	@mkdir -p $(@D) && cp $(KSRC)/kmod/ucmd.ko $@
 
 # A client of the handler API, loaded and unloaded by the guest tests.
@@ -50,6 +55,17 @@ $(B)/kmod/ucmd_test.ko: $(B)/kmod/ucmd.ko tests/kmod/ucmd_test.c tests/kmod/ucmd
 	@cp -p tests/kmod/*.c tests/kmod/*.h tests/kmod/Kbuild $(KSRC)/tests/kmod/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tests/kmod modules
 	@cp $(KSRC)/tests/kmod/ucmd_test.ko $@
+
+# Kernel and module types for CO-RE, from the module's BTF on the headers'
+# BTF-only vmlinux (the guest's /sys/kernel/btf/vmlinux is identical).
+$(B)/bpf/vmlinux_ucmd.h: $(B)/kmod/ucmd.ko
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file $< -B $(KDIR)/vmlinux format c > $@
+
+$(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h $(UAPI)
+	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		-I$(B)/bpf -Ibpf -Iinclude/uapi -I/usr/include/$(shell uname -m)-linux-gnu \
+		-c $< -o $@
 
 kmod: $(B)/kmod/ucmd.ko
 
@@ -64,9 +80,10 @@ $(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
-$(B)/bin/ucmdctl: loader/ucmdctl.c $(UAPI) | $(B)/.deps
+LOADER_SRC := $(wildcard loader/*.c)
+$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring
 
 # Host tests print PASS/FAIL lines; their counts are carried into the
 # guest runner's closing "N passed, N failed, N skipped" line.
@@ -78,11 +95,23 @@ check: all
 	done; \
 	UCMD_PREV="$$pass $$fail 0" tools/vm/run.sh check
 
+# The same guest suite on a kernel of our own with KASAN, lockdep,
+# DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS and kmemleak (built once, cached under
+# build/debug-kernel/; the first build takes a while on 2 cores).
+DEBUG_B := build/debug
+check-debug: $(B)/.deps
+	@kdir=$$(tools/vm/debug-kernel.sh) && \
+	$(MAKE) --no-print-directory B=$(DEBUG_B) KDIR=$$kdir guest && \
+	UCMD_KERNEL=$$kdir/arch/x86/boot/bzImage UCMD_BUILD=$(CURDIR)/$(DEBUG_B) \
+		UCMD_VM_TIMEOUT=2400 tools/vm/run.sh check
+
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(B)/bin/ucmdctl $(GUEST_TESTS)
+
 demo: all
 	@tools/vm/run.sh demo
 
 clean:
 	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
-.PHONY: all deps kmod check demo clean
+.PHONY: all deps kmod guest check check-debug demo clean
 .DELETE_ON_ERROR:

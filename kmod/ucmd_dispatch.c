@@ -3,7 +3,8 @@
  * ucmd dispatcher: the .uring_cmd of /dev/ucmd and the request API.
  *
  * Every request takes one fixed path:
- *   flag checks -> payload copy -> handler lookup -> ->issue -> completion
+ *   flag checks -> payload copy -> handler lookup -> BPF policy (first
+ *   issue only) -> ->issue -> completion
  * and every completion, synchronous, deferred or cancelled, leaves through
  * ucmd_trace_done(), which fires the ucmd:ucmd_complete tracepoint.
  *
@@ -22,6 +23,7 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
+#include "ucmd_compat.h"
 
 #define CREATE_TRACE_POINTS
 #include "ucmd_trace.h"
@@ -132,7 +134,7 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
  * -EOPNOTSUPP for IOPOLL rings and for a cmd_op no handler serves, -EINVAL
  * for a payload larger than the ring's command area (16 bytes, 80 with
  * IORING_SETUP_SQE128) or a cmd_op whose size/direction differ from the
- * handler's.
+ * handler's; a BPF validator's errno when it denies the request.
  */
 int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
@@ -140,16 +142,20 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
 	u32 cmd_op = cmd->cmd_op;
 	size_t size = _IOC_SIZE(cmd_op);
+	bool first;
 	size_t area;
 	int ret;
 
 	if (unlikely(issue_flags & IO_URING_F_CANCEL))
 		return ucmd_cancel(cmd, issue_flags);
 
+	/* A re-issue from io-wq keeps the first issue's clock and verdict. */
+	first = ucmd_first_issue(cmd, issue_flags);
 	req->h = NULL;
 	req->async = NULL;
 	req->res2 = 0;
-	req->start_ns = trace_ucmd_complete_enabled() ? ktime_get_ns() : 0;
+	if (first)
+		req->start_ns = trace_ucmd_complete_enabled() ? ktime_get_ns() : 0;
 
 	if (issue_flags & IO_URING_F_IOPOLL) {
 		ret = -EOPNOTSUPP;	/* no ->uring_cmd_iopoll */
@@ -172,6 +178,11 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	if (req->h->ops->cmd_op != cmd_op) {
 		ret = -EINVAL;
 		goto out;
+	}
+	if (first) {
+		ret = ucmd_bpf_validate(cmd_op, payload, issue_flags);
+		if (ret)
+			goto out;
 	}
 
 	trace_ucmd_issue(cmd_op, req->h->ops->name, issue_flags);

@@ -90,6 +90,17 @@ int ucmd_read_issue(struct ucmd_req *req, const void *payload,
 int ucmd_write_issue(struct ucmd_req *req, const void *payload,
 		     unsigned int issue_flags);
 
+/* The handler ops a request was dispatched to. */
+static inline const struct ucmd_handler_ops *
+ucmd_req_handler_ops(struct ucmd_req *req)
+{
+	return req->h->ops;
+}
+
+int ucmd_bpf_init(void);
+int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags);
+ssize_t ucmd_bpf_show(char *buf);
+
 int ucmd_registry_init(void);
 void ucmd_registry_exit(void);
 

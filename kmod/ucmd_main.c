@@ -45,7 +45,16 @@ static ssize_t features_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(features);
 
+/* Attached BPF struct_ops instances: "NAME validate=. handle=. first= last=". */
+static ssize_t bpf_ops_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return ucmd_bpf_show(buf);
+}
+static DEVICE_ATTR_RO(bpf_ops);
+
 static struct attribute *ucmd_attrs[] = {
+	&dev_attr_bpf_ops.attr,
 	&dev_attr_inflight.attr,
 	&dev_attr_cancelled.attr,
 	&dev_attr_features.attr,
@@ -95,6 +104,10 @@ static int __init ucmd_init(void)
 	ret = ucmd_builtin_init();
 	if (ret)
 		goto err_registry;
+	/* struct_ops and kfuncs go away with the module's BTF at unload. */
+	ret = ucmd_bpf_init();
+	if (ret)
+		goto err_builtin;
 	ret = misc_register(&ucmd_miscdev);
 	if (ret)
 		goto err_builtin;

@@ -24,3 +24,28 @@ ucmdctl feature
 step "the trace lines of those requests ($T/trace)"
 echo 0 > $T/events/ucmd/enable
 grep -v '^#' $T/trace | sed 's/^ *//'
+
+step "a policy: the map-driven rules policy, attached and pinned (it outlives ucmdctl)"
+ucmdctl policy load rules
+ls /sys/fs/bpf/ucmd/rules/
+echo "\$ ucmdctl rule add echo deny EPERM"
+ucmdctl rule add echo deny EPERM
+echo "\$ ucmdctl cmd echo 42"
+ucmdctl cmd echo 42
+ucmdctl rule list
+echo "\$ ucmdctl rule del echo"
+ucmdctl rule del echo
+ucmdctl cmd echo 42
+
+step "a new opcode without rebuilding the module: the BPF key-value handler"
+ucmdctl cmd kv_get 7
+ucmdctl handler load kv
+ucmdctl handler list
+for c in "kv_put 7 4242" "kv_get 7" "kv_del 7" "kv_get 7"; do
+	echo "\$ ucmdctl cmd $c"
+	ucmdctl cmd $c
+done
+ucmdctl handler unload kv
+echo "\$ ucmdctl cmd kv_get 7    (after unload)"
+ucmdctl cmd kv_get 7
+ucmdctl policy unload rules

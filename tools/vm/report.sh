@@ -37,6 +37,15 @@ if grep -q '^UCMD-DONE' "$res"; then
 	else
 		echo "PASS guest-dmesg-clean"; pass=$((pass + 1))
 	fi
+	if grep -q '^UCMD-KMEMLEAK-BEGIN' "$res"; then
+		leaks=$(sed -n '/^UCMD-KMEMLEAK-BEGIN/,/^UCMD-KMEMLEAK-END/p' "$res" | grep -v '^UCMD-')
+		if [ -n "$leaks" ]; then
+			echo "FAIL guest-kmemleak-clean"; printf '%s\n' "$leaks" | head -40
+			fail=$((fail + 1))
+		else
+			echo "PASS guest-kmemleak-clean"; pass=$((pass + 1))
+		fi
+	fi
 else
 	echo "FAIL guest-finished (qemu exit $qrc after ${secs}s: hang, panic or timeout)"
 	tail -40 "$console" | tr -d '\r'

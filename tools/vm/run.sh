@@ -14,16 +14,20 @@ set -uo pipefail
 
 mode=${1:-check}
 top=$(cd "$(dirname "$0")/../.." && pwd)
-B=$top/build
+B=${UCMD_BUILD:-$top/build}
 V=$B/vm
-KVER=${KVER:-$("$top/tools/kver.sh")}
 TIMEOUT=${UCMD_VM_TIMEOUT:-900}
 
-kernel=/boot/vmlinuz-$KVER
+# UCMD_KERNEL: a kernel image of our own (make check-debug); else Debian's.
+kernel=${UCMD_KERNEL:-}
+if [ -z "$kernel" ]; then
+	KVER=${KVER:-$("$top/tools/kver.sh")} || exit 2
+	kernel=/boot/vmlinuz-$KVER
+fi
 [ -r "$kernel" ] || { echo "Error: $kernel not found (make deps)" >&2; exit 2; }
 
 rm -rf "$V/root"
-mkdir -p "$V/root"/{bin,sbin,dev,proc,sys,tmp,tests}
+mkdir -p "$V/root"/{bin,sbin,dev,proc,sys,tmp,tests,lib/ucmd,tests-bpf}
 cp /bin/busybox "$V/root/bin/busybox"
 ln -s busybox "$V/root/bin/sh"
 cp "$top/tools/vm/init" "$V/root/init"
@@ -31,6 +35,8 @@ cp "$top/tools/vm/demo.sh" "$V/root/demo.sh"
 cp "$B/kmod/ucmd.ko" "$B/kmod/ucmd_test.ko" "$V/root/"
 cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
+cp "$B"/bpf/*.bpf.o "$V/root/lib/ucmd/" 2>/dev/null || true
+cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
 (cd "$V/root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$V/initramfs.gz"
 
 rm -f "$V/console.log" "$V/results.log"

@@ -21,8 +21,15 @@
 #ifndef _UAPI_LINUX_UCMD_H
 #define _UAPI_LINUX_UCMD_H
 
-#include <linux/ioctl.h>
+/*
+ * BPF programs include vmlinux_ucmd.h (the kernel's and ucmd.ko's BTF)
+ * first: it has the fixed-width types and every struct below, which the
+ * module emits into its BTF, so they are skipped here.
+ */
+#ifndef __VMLINUX_H__
 #include <linux/types.h>
+#endif
+#include <linux/ioctl.h>
 
 /* Path of the misc device. */
 #define UCMD_DEV_NAME		"ucmd"
@@ -34,6 +41,7 @@
 #define UCMD_PAYLOAD_SQE64	16
 #define UCMD_PAYLOAD_SQE128	80
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_echo - payload of UCMD_CMD_ECHO (16 bytes, fits SQE64)
  * @res: the value the command completes with (cqe->res); may be negative,
@@ -46,10 +54,12 @@ struct ucmd_echo {
 	__u32	pad;
 	__u64	res2;
 };
+#endif
 
 /* Longest delay UCMD_CMD_DELAY accepts, in microseconds (10 s). */
 #define UCMD_DELAY_MAX_US	10000000ULL
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_delay - payload of UCMD_CMD_DELAY (16 bytes, fits SQE64)
  * @delay_us: time until completion, in microseconds, at most
@@ -62,10 +72,12 @@ struct ucmd_delay {
 	__s32	res;
 	__u32	res2_lo;
 };
+#endif
 
 /* Number of values UCMD_CMD_SUM adds. */
 #define UCMD_SUM_MAX		9
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_sum - payload of UCMD_CMD_SUM (80 bytes: needs SQE128)
  * @count: how many entries of @vals to add, 0..UCMD_SUM_MAX
@@ -79,7 +91,9 @@ struct ucmd_sum {
 	__u32	pad;
 	__u64	vals[UCMD_SUM_MAX];
 };
+#endif
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_features - payload of UCMD_CMD_GET_FEATURES (16 bytes)
  * @addr: user address of a __u64 that receives the feature mask, or 0;
@@ -90,10 +104,12 @@ struct ucmd_features {
 	__u64	addr;
 	__u64	reserved;
 };
+#endif
 
 /* Longest sleep UCMD_CMD_SLEEP accepts, in microseconds (1 s). */
 #define UCMD_SLEEP_MAX_US	1000000U
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_sleep - payload of UCMD_CMD_SLEEP (16 bytes, fits SQE64)
  * @sleep_us: how long the handler sleeps, in microseconds, at most
@@ -111,10 +127,12 @@ struct ucmd_sleep {
 	__u32	pad;
 	__u64	res2;
 };
+#endif
 
 /* Size in bytes of the per-open-file buffer READ and WRITE address. */
 #define UCMD_BUF_SIZE		65536U
 
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
 /**
  * struct ucmd_rw - payload of UCMD_CMD_READ and UCMD_CMD_WRITE (16 bytes)
  * @addr: user address of the data; with IORING_URING_CMD_FIXED in
@@ -136,6 +154,7 @@ struct ucmd_rw {
 	__u32	len;
 	__u32	offset;
 };
+#endif
 
 /* Built-in cmd_ops. */
 #define UCMD_CMD_NOP		_IO(UCMD_IOC_TYPE, 0x00)
@@ -157,5 +176,85 @@ struct ucmd_rw {
 #define UCMD_F_TRACEPOINTS	(1ULL << 6)	/* ucmd:ucmd_issue, ucmd:ucmd_complete */
 #define UCMD_F_SLEEP		(1ULL << 7)	/* blocking handler, io-wq re-issue */
 #define UCMD_F_RW		(1ULL << 8)	/* READ/WRITE, plain and fixed buffers */
+
+/*
+ * BPF side (bpf/, loader/). ucmd.ko defines the BPF struct_ops type
+ * "ucmd_ops" (kmod/ucmd_bpf.c): ->validate is a per-request policy,
+ * ->handle implements cmd_ops no C handler owns. The loader pins each
+ * instance under UCMD_BPFFS_DIR/<name>/.
+ */
+#define UCMD_BPFFS_DIR		"/sys/fs/bpf/ucmd"
+#define UCMD_OPS_NAME_LEN	16	/* struct ucmd_ops.name, NUL included */
+
+/* ioctl type byte reserved for cmd_ops implemented in BPF. */
+#define UCMD_IOC_TYPE_BPF	'b'
+
+/* Any uid, in struct ucmd_rule_key. */
+#define UCMD_RULE_ANY_UID	0xffffffffU
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_rule_key - key of the rules policy's "rules" map
+ * @cmd_op: the cmd_op the rule applies to
+ * @uid: submitter's fsuid (initial user namespace), or UCMD_RULE_ANY_UID
+ *
+ * A rule for the exact uid wins over one for UCMD_RULE_ANY_UID.
+ */
+struct ucmd_rule_key {
+	__u32	cmd_op;
+	__u32	uid;
+};
+#endif
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_rule - value of the rules policy's "rules" map
+ * @verdict: 0 allows; a negative errno denies with that result
+ * @pad: zero
+ * @hits: requests this rule decided (counted by the policy)
+ */
+struct ucmd_rule {
+	__s32	verdict;
+	__u32	pad;
+	__u64	hits;
+};
+#endif
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_kv - payload of the key-value handler's ops (bpf/kv.bpf.c)
+ * @key: the key
+ * @value: PUT: the value to store; unused otherwise
+ *
+ * PUT completes with 0 (-E2BIG when the store is full), GET with 0 and the
+ * value as res2 (-ENOENT if absent), DEL with 0 (-ENOENT if absent).
+ */
+struct ucmd_kv {
+	__u64	key;
+	__u64	value;
+};
+#endif
+
+#define UCMD_KV_PUT		_IOWR(UCMD_IOC_TYPE_BPF, 0x01, struct ucmd_kv)
+#define UCMD_KV_GET		_IOWR(UCMD_IOC_TYPE_BPF, 0x02, struct ucmd_kv)
+#define UCMD_KV_DEL		_IOWR(UCMD_IOC_TYPE_BPF, 0x03, struct ucmd_kv)
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_arith - payload of the arithmetic handler (bpf/arith.bpf.c)
+ * @a: first operand
+ * @b: second operand
+ *
+ * ADD and MUL complete with 0 and the result as res2; MUL overflowing 64
+ * bits completes with -EOVERFLOW.
+ */
+struct ucmd_arith {
+	__u64	a;
+	__u64	b;
+};
+#endif
+
+#define UCMD_ARITH_ADD		_IOWR(UCMD_IOC_TYPE_BPF, 0x10, struct ucmd_arith)
+#define UCMD_ARITH_MUL		_IOWR(UCMD_IOC_TYPE_BPF, 0x11, struct ucmd_arith)
 
 #endif /* _UAPI_LINUX_UCMD_H */

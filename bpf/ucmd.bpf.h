@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What every ucmd BPF program includes: the kernel's and ucmd.ko's types
+ * (vmlinux_ucmd.h, generated from the module's BTF at build time), the
+ * UAPI, libbpf's helpers and ucmd's kfuncs.
+ */
+#ifndef UCMD_BPF_H
+#define UCMD_BPF_H
+
+#include "vmlinux_ucmd.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <linux/ucmd.h>
+
+#ifndef EPERM
+#define EPERM		1
+#define ENOENT		2
+#define E2BIG		7
+#define EINVAL		22
+#define ERANGE		34
+#define EOPNOTSUPP	95
+#define EOVERFLOW	75
+#endif
+
+/* kmod/ucmd_bpf.c; only ucmd's struct_ops programs may call them. */
+extern int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, __u32 offset,
+				 void *buf, __u32 buf__sz) __ksym;
+extern void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, __u64 res2) __ksym;
+
+#endif

@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF struct_ops for ucmd: per-request policies (->validate) and cmd_ops
+ * implemented in BPF (->handle), attached and detached at run time, so a
+ * new opcode can be prototyped without rebuilding the module.
+ *
+ * Patterned on bpf_testmod (tools/testing/selftests/bpf/bpf_testmod/) and
+ * HID-BPF (drivers/hid/bpf/hid_bpf_struct_ops.c) of Linux 6.12.
+ *
+ * Instances live on ucmd_bpf_insts in attach order. Writers (reg, unreg)
+ * hold ucmd_bpf_lock; the dispatcher walks the list under RCU. unreg
+ * unlinks, unregisters the instance's cmd_ops (which waits for their
+ * requests in flight) and waits an RCU grace period for validators still
+ * running before it frees the instance. The BPF programs themselves stay
+ * alive until unreg returns: the struct_ops map is freed after that.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/bpf_verifier.h>
+#include <linux/cred.h>
+#include <linux/io_uring/cmd.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "ucmd_internal.h"
+
+/*
+ * Most cmd_ops one instance may handle: ->handle serves every cmd_op in
+ * [op_first, op_last], each registered like a C handler.
+ */
+#define UCMD_BPF_MAX_OPS	256
+
+/**
+ * struct ucmd_bpf_ctx - what a BPF validator or handler sees of a request
+ * @cmd_op: the SQE's cmd_op
+ * @payload_len: bytes of payload the cmd_op carries (_IOC_SIZE(cmd_op)),
+ *	read with bpf_ucmd_read_payload()
+ * @issue_flags: io_uring's IO_URING_F_* for this issue
+ * @uid: fsuid of the submitting task, in the initial user namespace
+ * @gid: fsgid of the submitting task, in the initial user namespace
+ * @pid: tgid of the submitting task
+ * @payload: private to ucmd; use bpf_ucmd_read_payload()
+ * @res2: private to ucmd; set with bpf_ucmd_set_res2()
+ */
+struct ucmd_bpf_ctx {
+	u32 cmd_op;
+	u32 payload_len;
+	u32 issue_flags;
+	u32 uid;
+	u32 gid;
+	u32 pid;
+	const u8 *payload;
+	u64 res2;
+};
+
+/**
+ * struct ucmd_ops - BPF struct_ops type for ucmd
+ * @name: instance name, unique, NUL-terminated; first member, so that a
+ *	  loader can set it in the map's value before load
+ * @op_first: first cmd_op served by @handle
+ * @op_last: last cmd_op served by @handle (inclusive; same type and
+ *	     size as @op_first, at most UCMD_BPF_MAX_OPS of them)
+ * @validate: policy, called once per request before its handler, in
+ *	      attach order: 0 allows, a negative errno denies (it becomes the
+ *	      CQE's result; other values deny with -EPERM)
+ * @handle: implements the cmd_ops in [@op_first, @op_last]: returns the
+ *	    CQE's result; res2 through bpf_ucmd_set_res2()
+ *
+ * At least one of @validate and @handle must be set. Reg fails with
+ * -EEXIST if the name is taken or a cmd_op in the range already has a
+ * handler, -EINVAL for a malformed range.
+ */
+struct ucmd_ops {
+	char name[16];
+	u32 op_first;
+	u32 op_last;
+	int (*validate)(struct ucmd_bpf_ctx *ctx);
+	int (*handle)(struct ucmd_bpf_ctx *ctx);
+};
+
+struct ucmd_bpf_op {
+	struct ucmd_handler_ops hops;
+	struct ucmd_bpf_inst *inst;
+};
+
+struct ucmd_bpf_inst {
+	struct ucmd_ops *ops;		/* the map's kdata */
+	struct list_head node;		/* on ucmd_bpf_insts */
+	unsigned int nr_ops;
+	struct ucmd_bpf_op *bops;	/* nr_ops registered C handlers */
+};
+
+static DEFINE_MUTEX(ucmd_bpf_lock);
+static LIST_HEAD(ucmd_bpf_insts);
+static const struct btf *ucmd_btf;	/* this module's BTF (st_ops .init) */
+
+static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
+			      const void *payload, unsigned int issue_flags)
+{
+	const struct cred *cred = current_cred();
+
+	ctx->cmd_op = cmd_op;
+	ctx->payload_len = _IOC_SIZE(cmd_op);
+	ctx->issue_flags = issue_flags;
+	ctx->uid = from_kuid(&init_user_ns, cred->fsuid);
+	ctx->gid = from_kgid(&init_user_ns, cred->fsgid);
+	ctx->pid = task_tgid_nr(current);
+	ctx->payload = payload;
+	ctx->res2 = 0;
+}
+
+/**
+ * ucmd_bpf_validate() - run every attached validator on a request
+ * @cmd_op: the request's cmd_op
+ * @payload: the copied payload, _IOC_SIZE(@cmd_op) bytes
+ * @issue_flags: io_uring's issue_flags
+ *
+ * Context: issue path; runs the programs under RCU.
+ * Return: 0 if every validator allowed, else the first denial's errno.
+ */
+int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags)
+{
+	struct ucmd_bpf_inst *inst;
+	struct ucmd_bpf_ctx ctx;
+	int ret = 0;
+
+	if (list_empty(&ucmd_bpf_insts))
+		return 0;
+	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags);
+	rcu_read_lock();
+	list_for_each_entry_rcu(inst, &ucmd_bpf_insts, node) {
+		if (!inst->ops->validate)
+			continue;
+		ret = inst->ops->validate(&ctx);
+		if (ret) {
+			if (ret > 0 || ret < -MAX_ERRNO || ret == -EIOCBQUEUED)
+				ret = -EPERM;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
+			  unsigned int issue_flags)
+{
+	struct io_uring_cmd *cmd = ucmd_req_cmd(req);
+	struct ucmd_bpf_ctx ctx;
+	struct ucmd_bpf_op *bop;
+	int ret;
+
+	bop = container_of(ucmd_req_handler_ops(req), struct ucmd_bpf_op, hops);
+	ucmd_bpf_ctx_init(&ctx, cmd->cmd_op, payload, issue_flags);
+	ret = bop->inst->ops->handle(&ctx);
+	/* BPF handlers are synchronous: never let them look queued. */
+	if (ret == -EIOCBQUEUED)
+		ret = -EIO;
+	ucmd_req_set_res2(req, ctx.res2);
+	return ret;
+}
+
+__bpf_kfunc_start_defs();
+
+/**
+ * bpf_ucmd_read_payload() - copy payload bytes of a request
+ * @ctx: the program's context argument
+ * @offset: first byte, from the start of the payload
+ * @buf: destination
+ * @buf__sz: bytes to copy
+ *
+ * The payload is _IOC_SIZE(cmd_op) bytes (at most 80) copied from the SQE
+ * before any program ran; ctx->payload_len has its size.
+ *
+ * Return: @buf__sz, or -EINVAL (and @buf zeroed) if
+ * [@offset, @offset + @buf__sz) is not inside the payload.
+ */
+__bpf_kfunc int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, u32 offset,
+				      void *buf, u32 buf__sz)
+{
+	if (offset > ctx->payload_len || buf__sz > ctx->payload_len - offset) {
+		memset(buf, 0, buf__sz);
+		return -EINVAL;
+	}
+	memcpy(buf, ctx->payload + offset, buf__sz);
+	return buf__sz;
+}
+
+/**
+ * bpf_ucmd_set_res2() - set the res2 a handler completes with
+ * @ctx: the program's context argument
+ * @res2: the value; reaches userspace in cqe->big_cqe[0] on CQE32 rings
+ *
+ * Meaningful from ->handle; a validator's res2 is ignored.
+ */
+__bpf_kfunc void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, u64 res2)
+{
+	ctx->res2 = res2;
+}
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(ucmd_kfunc_ids)
+BTF_ID_FLAGS(func, bpf_ucmd_read_payload)
+BTF_ID_FLAGS(func, bpf_ucmd_set_res2)
+BTF_KFUNCS_END(ucmd_kfunc_ids)
+
+/* ucmd's kfuncs are for ucmd's struct_ops programs only. */
+static int ucmd_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (prog->type != BPF_PROG_TYPE_STRUCT_OPS ||
+	    prog->aux->attach_btf != ucmd_btf)
+		return -EACCES;
+	return 0;
+}
+
+static const struct btf_kfunc_id_set ucmd_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &ucmd_kfunc_ids,
+	.filter = ucmd_kfunc_filter,
+};
+
+static bool ucmd_ops_is_valid_access(int off, int size,
+				     enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	return bpf_tracing_btf_ctx_access(off, size, type, prog, info);
+}
+
+static const struct bpf_verifier_ops ucmd_verifier_ops = {
+	.get_func_proto = bpf_base_func_proto,
+	.is_valid_access = ucmd_ops_is_valid_access,
+};
+
+static int ucmd_ops_init(struct btf *btf)
+{
+	ucmd_btf = btf;
+	return 0;
+}
+
+/* Data members are copied here; the core handles the programs. */
+static int ucmd_ops_init_member(const struct btf_type *t,
+				const struct btf_member *member,
+				void *kdata, const void *udata)
+{
+	const struct ucmd_ops *uops = udata;
+	struct ucmd_ops *kops = kdata;
+
+	switch (__btf_member_bit_offset(t, member) / 8) {
+	case offsetof(struct ucmd_ops, name):
+		if (!memchr(uops->name, '\0', sizeof(uops->name)) ||
+		    !uops->name[0])
+			return -EINVAL;
+		strscpy(kops->name, uops->name, sizeof(kops->name));
+		return 1;
+	case offsetof(struct ucmd_ops, op_first):
+		kops->op_first = uops->op_first;
+		return 1;
+	case offsetof(struct ucmd_ops, op_last):
+		kops->op_last = uops->op_last;
+		return 1;
+	}
+	return 0;
+}
+
+static void ucmd_bpf_unregister_ops(struct ucmd_bpf_inst *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < inst->nr_ops; i++)
+		ucmd_unregister_handler(&inst->bops[i].hops);
+	kfree(inst->bops);
+}
+
+static int ucmd_bpf_register_ops(struct ucmd_bpf_inst *inst)
+{
+	struct ucmd_ops *ops = inst->ops;
+	unsigned int i, nr;
+	int ret;
+
+	if (ops->op_last < ops->op_first ||
+	    ops->op_last - ops->op_first >= UCMD_BPF_MAX_OPS ||
+	    _IOC_TYPE(ops->op_first) != _IOC_TYPE(ops->op_last) ||
+	    _IOC_SIZE(ops->op_first) != _IOC_SIZE(ops->op_last) ||
+	    _IOC_DIR(ops->op_first) != _IOC_DIR(ops->op_last))
+		return -EINVAL;
+	nr = ops->op_last - ops->op_first + 1;
+	inst->bops = kcalloc(nr, sizeof(*inst->bops), GFP_KERNEL);
+	if (!inst->bops)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		struct ucmd_bpf_op *bop = &inst->bops[i];
+
+		bop->inst = inst;
+		bop->hops.name = ops->name;
+		bop->hops.cmd_op = ops->op_first + i;
+		bop->hops.issue = ucmd_bpf_issue;
+		bop->hops.owner = THIS_MODULE;
+		ret = ucmd_register_handler(&bop->hops);
+		if (ret)
+			goto err_unregister;
+		inst->nr_ops = i + 1;
+	}
+	return 0;
+
+err_unregister:
+	ucmd_bpf_unregister_ops(inst);
+	inst->nr_ops = 0;
+	inst->bops = NULL;
+	return ret;
+}
+
+static struct ucmd_bpf_inst *ucmd_bpf_find(const char *name)
+{
+	struct ucmd_bpf_inst *inst;
+
+	lockdep_assert_held(&ucmd_bpf_lock);
+	list_for_each_entry(inst, &ucmd_bpf_insts, node)
+		if (!strcmp(inst->ops->name, name))
+			return inst;
+	return NULL;
+}
+
+static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
+{
+	struct ucmd_ops *ops = kdata;
+	struct ucmd_bpf_inst *inst;
+	int ret;
+
+	if (!ops->validate && !ops->handle)
+		return -EINVAL;
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	inst->ops = ops;
+
+	mutex_lock(&ucmd_bpf_lock);
+	if (ucmd_bpf_find(ops->name)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	if (ops->handle) {
+		ret = ucmd_bpf_register_ops(inst);
+		if (ret)
+			goto err_unlock;
+	}
+	list_add_tail_rcu(&inst->node, &ucmd_bpf_insts);
+	mutex_unlock(&ucmd_bpf_lock);
+	pr_info("attached %s%s%s\n", ops->name, ops->validate ? " validate" : "",
+		ops->handle ? " handle" : "");
+	return 0;
+
+err_unlock:
+	mutex_unlock(&ucmd_bpf_lock);
+	kfree(inst);
+	return ret;
+}
+
+static void ucmd_ops_unreg(void *kdata, struct bpf_link *link)
+{
+	struct ucmd_ops *ops = kdata;
+	struct ucmd_bpf_inst *inst;
+
+	mutex_lock(&ucmd_bpf_lock);
+	list_for_each_entry(inst, &ucmd_bpf_insts, node)
+		if (inst->ops == ops)
+			break;
+	if (list_entry_is_head(inst, &ucmd_bpf_insts, node)) {
+		mutex_unlock(&ucmd_bpf_lock);
+		return;
+	}
+	list_del_rcu(&inst->node);
+	mutex_unlock(&ucmd_bpf_lock);
+
+	ucmd_bpf_unregister_ops(inst);	/* waits for handle()s in flight */
+	synchronize_rcu();		/* and for validate()s */
+	pr_info("detached %s\n", ops->name);
+	kfree(inst);
+}
+
+static int ucmd_ops__validate(struct ucmd_bpf_ctx *ctx)
+{
+	return 0;
+}
+
+static int ucmd_ops__handle(struct ucmd_bpf_ctx *ctx)
+{
+	return -EOPNOTSUPP;
+}
+
+static struct ucmd_ops __ucmd_ops_cfi_stubs = {
+	.validate = ucmd_ops__validate,
+	.handle = ucmd_ops__handle,
+};
+
+static struct bpf_struct_ops bpf_ucmd_ops = {
+	.verifier_ops = &ucmd_verifier_ops,
+	.init = ucmd_ops_init,
+	.init_member = ucmd_ops_init_member,
+	.reg = ucmd_ops_reg,
+	.unreg = ucmd_ops_unreg,
+	.cfi_stubs = &__ucmd_ops_cfi_stubs,
+	.name = "ucmd_ops",
+	.owner = THIS_MODULE,
+};
+
+/**
+ * ucmd_bpf_show() - list attached instances for sysfs (bpf_ops)
+ * @buf: a PAGE_SIZE sysfs buffer
+ *
+ * One line per instance, in attach order:
+ * "NAME validate=0|1 handle=0|1 first=0xOP last=0xOP".
+ *
+ * Return: bytes written.
+ */
+ssize_t ucmd_bpf_show(char *buf)
+{
+	struct ucmd_bpf_inst *inst;
+	ssize_t len = 0;
+
+	mutex_lock(&ucmd_bpf_lock);
+	list_for_each_entry(inst, &ucmd_bpf_insts, node)
+		len += sysfs_emit_at(buf, len, "%s validate=%d handle=%d first=0x%x last=0x%x\n",
+				     inst->ops->name, !!inst->ops->validate,
+				     !!inst->ops->handle, inst->ops->op_first,
+				     inst->ops->op_last);
+	mutex_unlock(&ucmd_bpf_lock);
+	return len;
+}
+
+int ucmd_bpf_init(void)
+{
+	int ret;
+
+	/* BPF programs take every UAPI type from this module's BTF. */
+	BTF_TYPE_EMIT(struct ucmd_echo);
+	BTF_TYPE_EMIT(struct ucmd_delay);
+	BTF_TYPE_EMIT(struct ucmd_sum);
+	BTF_TYPE_EMIT(struct ucmd_features);
+	BTF_TYPE_EMIT(struct ucmd_sleep);
+	BTF_TYPE_EMIT(struct ucmd_rw);
+	BTF_TYPE_EMIT(struct ucmd_rule_key);
+	BTF_TYPE_EMIT(struct ucmd_rule);
+	BTF_TYPE_EMIT(struct ucmd_kv);
+	BTF_TYPE_EMIT(struct ucmd_arith);
+
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
+	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);
+	if (ret)
+		pr_err("cannot register the ucmd_ops struct_ops: %d\n", ret);
+	return ret;
+}

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmdctl policy|handler load|list|show|unload.
+ *
+ * An object holds one struct ucmd_ops (SEC(".struct_ops.link")). load
+ * opens it with libbpf, sets the instance name, loads, attaches the
+ * struct_ops link and pins it and the object's maps under
+ * UCMD_BPFFS_DIR/<name>/, so the instance outlives ucmdctl. unload detaches
+ * the link (the kernel then waits for requests in the instance's hands)
+ * and removes the pins. What is attached is read back from the kernel
+ * (/sys/class/misc/ucmd/bpf_ops), so list shows instances however they
+ * were attached.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/ucmd.h>
+
+#include "main.h"
+
+/* The head of struct ucmd_ops (kmod/ucmd_bpf.c): its data members. */
+struct ucmd_ops_head {
+	char name[UCMD_OPS_NAME_LEN];
+	__u32 op_first;
+	__u32 op_last;
+};
+
+struct inst {
+	char name[UCMD_OPS_NAME_LEN];
+	int validate, handle;
+	unsigned int first, last;
+};
+
+/* policy or handler: which list a command works on. */
+static const char *kind_word;
+
+static int read_instances(struct inst *out, int max)
+{
+	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf_ops", "r");
+	char line[256];
+	int n = 0;
+
+	if (!f) {
+		p_err("cannot read /sys/class/misc/%s/bpf_ops: %s (is the ucmd module loaded?)",
+		      UCMD_DEV_NAME, strerror(errno));
+		return -1;
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		struct inst *i = &out[n];
+
+		if (sscanf(line, "%15s validate=%d handle=%d first=%x last=%x",
+			   i->name, &i->validate, &i->handle, &i->first,
+			   &i->last) == 5)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static const char *inst_kind(const struct inst *i)
+{
+	return i->validate && i->handle ? "policy+handler" :
+	       i->validate ? "policy" : "handler";
+}
+
+static bool inst_is_kind(const struct inst *i)
+{
+	return !strcmp(kind_word, "policy") ? i->validate : i->handle;
+}
+
+static int find_instance(const char *name, struct inst *out)
+{
+	struct inst all[64];
+	int n = read_instances(all, 64);
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(all[i].name, name)) {
+			*out = all[i];
+			return 1;
+		}
+	return n < 0 ? -1 : 0;
+}
+
+static int check_bpffs(void)
+{
+	struct statfs st;
+
+	if (statfs("/sys/fs/bpf", &st) || st.f_type != BPF_FS_MAGIC) {
+		p_err("bpffs is not mounted at /sys/fs/bpf (mount -t bpf bpf /sys/fs/bpf)");
+		return -1;
+	}
+	if (mkdir(UCMD_BPFFS_DIR, 0700) && errno != EEXIST) {
+		p_err("mkdir %s: %s", UCMD_BPFFS_DIR, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* OBJ may be a path or the name of a bundled object ("rules"). */
+static int resolve_obj(const char *obj, char *path, size_t len)
+{
+	static const char *const dirs[] = {
+		"%s/../bpf/%s.bpf.o",		/* build tree: build/bin/ */
+		"%s/../lib/ucmd/%s.bpf.o",	/* installed: bin/ -> lib/ucmd/ */
+	};
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (strchr(obj, '/') || access(obj, F_OK) == 0) {
+		snprintf(path, len, "%s", obj);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+			snprintf(path, len, dirs[i], dirname(exe), obj);
+			if (access(path, R_OK) == 0)
+				return 0;
+			exe[n] = '\0';
+		}
+	}
+	snprintf(path, len, "/usr/lib/ucmd/%s.bpf.o", obj);
+	if (access(path, R_OK) == 0)
+		return 0;
+	p_err("no object '%s' (a path, or one of: rules payload_check kv arith)", obj);
+	return -1;
+}
+
+static void remove_pins(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int do_load(int argc, char **argv)
+{
+	char path[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 64];
+	struct bpf_map *map, *st_map = NULL;
+	struct ucmd_ops_head *head;
+	struct bpf_link *link = NULL;
+	struct bpf_object *obj;
+	const char *name = NULL;
+	struct inst existing;
+	int err, nr_st = 0;
+	size_t sz;
+
+	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "name"))) {
+		p_err("usage: %s %s load OBJ [name NAME]", bin_name, kind_word);
+		return -1;
+	}
+	if (argc == 3)
+		name = argv[2];
+	if (name && (!*name || strlen(name) >= UCMD_OPS_NAME_LEN ||
+		     strchr(name, '/'))) {
+		p_err("name must be 1-%d characters, no '/'", UCMD_OPS_NAME_LEN - 1);
+		return -1;
+	}
+	if (!module_loaded()) {
+		p_err("the ucmd module is not loaded (no /sys/class/misc/%s)", UCMD_DEV_NAME);
+		return -1;
+	}
+	if (resolve_obj(argv[0], path, sizeof(path)) || check_bpffs())
+		return -1;
+
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		err = -errno;
+		p_err("%s: not a BPF object libbpf can open: %s", path, strerror(-err));
+		return -1;
+	}
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) {
+			st_map = map;
+			nr_st++;
+		}
+	}
+	if (nr_st != 1) {
+		p_err("%s: must define exactly one struct ucmd_ops in SEC(\".struct_ops.link\"), has %d",
+		      path, nr_st);
+		goto err_close;
+	}
+	head = bpf_map__initial_value(st_map, &sz);
+	if (!head || sz < sizeof(*head)) {
+		p_err("%s: cannot read the struct_ops value (libbpf too old?)", path);
+		goto err_close;
+	}
+	if (name) {
+		memset(head->name, 0, sizeof(head->name));
+		strncpy(head->name, name, sizeof(head->name) - 1);
+	}
+	name = head->name;
+	if (!name[0]) {
+		p_err("%s: struct ucmd_ops has no name; pass 'name NAME'", path);
+		goto err_close;
+	}
+	err = find_instance(name, &existing);
+	if (err) {
+		if (err > 0)
+			p_err("'%s' is already attached (unload it first)", name);
+		goto err_close;
+	}
+
+	err = bpf_object__load(obj);
+	if (err) {
+		if (err == -EPERM || err == -EACCES)
+			p_err("%s: loading BPF needs CAP_BPF and CAP_SYS_ADMIN (%s)",
+			      path, errno_name(-err));
+		else if (err == -ESRCH || err == -ENOENT)
+			p_err("%s: the kernel has no struct ucmd_ops (kernel too old? needs 6.9+ and ucmd.ko with BTF)",
+			      path);
+		else
+			p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
+			      path, strerror(-err));
+		goto err_close;
+	}
+	link = bpf_map__attach_struct_ops(st_map);
+	if (!link) {
+		err = -errno;
+		if (err == -EEXIST)
+			p_err("'%s': a cmd_op in 0x%x..0x%x is already owned by another handler (EEXIST)",
+			      name, head->op_first, head->op_last);
+		else if (err == -EINVAL)
+			p_err("'%s': rejected by ucmd: bad cmd_op range 0x%x..0x%x or no callback (EINVAL)",
+			      name, head->op_first, head->op_last);
+		else
+			p_err("'%s': attach failed: %s", name, strerror(-err));
+		goto err_close;
+	}
+
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, name);
+	if (mkdir(dir, 0700)) {
+		p_err("mkdir %s: %s", dir, strerror(errno));
+		goto err_detach;
+	}
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	err = bpf_link__pin(link, pin);
+	if (err) {
+		p_err("pin %s: %s", pin, strerror(-err));
+		goto err_unpin;
+	}
+	bpf_object__for_each_map(map, obj) {
+		if (map == st_map || bpf_map__is_internal(map))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%s", dir, bpf_map__name(map));
+		err = bpf_map__pin(map, pin);
+		if (err) {
+			p_err("pin %s: %s", pin, strerror(-err));
+			goto err_unpin;
+		}
+	}
+	if (json_output)
+		printf("{\"name\":\"%s\",\"pinned\":\"%s\"}\n", name, dir);
+	else
+		printf("attached %s, pinned at %s\n", name, dir);
+	bpf_link__disconnect(link);	/* the pin keeps it attached */
+	bpf_link__destroy(link);
+	bpf_object__close(obj);
+	return 0;
+
+err_unpin:
+	remove_pins(dir);
+err_detach:
+	bpf_link__destroy(link);
+err_close:
+	bpf_object__close(obj);
+	return -1;
+}
+
+static int do_unload(int argc, char **argv)
+{
+	char dir[PATH_MAX], pin[PATH_MAX + 8];
+	struct inst inst;
+	int fd, err, found;
+
+	if (argc != 1) {
+		p_err("usage: %s %s unload NAME", bin_name, kind_word);
+		return -1;
+	}
+	found = find_instance(argv[0], &inst);
+	if (found < 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, argv[0]);
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	fd = bpf_obj_get(pin);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -EPERM || err == -EACCES)
+			p_err("%s: permission denied (%s)", pin, errno_name(-err));
+		else if (found)
+			p_err("'%s' is attached but not pinned by ucmdctl (no %s)", argv[0], pin);
+		else
+			p_err("'%s' is not loaded", argv[0]);
+		return -1;
+	}
+	err = bpf_link_detach(fd);
+	close(fd);
+	if (err) {
+		err = -errno;
+		p_err("detach '%s': %s", argv[0], strerror(-err));
+		return -1;
+	}
+	remove_pins(dir);
+	if (json_output)
+		printf("{\"name\":\"%s\",\"detached\":true}\n", argv[0]);
+	else
+		printf("detached %s\n", argv[0]);
+	return 0;
+}
+
+static void print_inst(const struct inst *i, bool first)
+{
+	char pin[PATH_MAX];
+	bool pinned;
+
+	snprintf(pin, sizeof(pin), "%s/%s/link", UCMD_BPFFS_DIR, i->name);
+	pinned = access(pin, F_OK) == 0;
+	if (json_output) {
+		printf("%s{\"name\":\"%s\",\"kind\":\"%s\",\"validate\":%s,\"handle\":%s",
+		       first ? "" : ",", i->name, inst_kind(i),
+		       i->validate ? "true" : "false", i->handle ? "true" : "false");
+		if (i->handle)
+			printf(",\"op_first\":%u,\"op_last\":%u", i->first, i->last);
+		printf(",\"pinned\":%s}", pinned ? "true" : "false");
+		return;
+	}
+	printf("%-16s %-15s", i->name, inst_kind(i));
+	if (i->handle)
+		printf(" ops 0x%08x..0x%08x", i->first, i->last);
+	printf("%s\n", pinned ? "" : "  (not pinned)");
+}
+
+static int do_list(int argc, char **argv)
+{
+	struct inst all[64];
+	int n = read_instances(all, 64), shown = 0;
+
+	if (n < 0)
+		return -1;
+	if (json_output)
+		printf("[");
+	for (int i = 0; i < n; i++)
+		if (inst_is_kind(&all[i]))
+			print_inst(&all[i], !shown++);
+	if (json_output)
+		printf("]\n");
+	else if (!shown)
+		printf("no %s attached\n", kind_word);
+	return 0;
+}
+
+static int do_show(int argc, char **argv)
+{
+	char dir[PATH_MAX], pin[PATH_MAX + 256];
+	struct bpf_link_info li = { 0 };
+	__u32 li_len = sizeof(li);
+	struct dirent *de;
+	struct inst inst;
+	int found, fd;
+	DIR *d;
+
+	if (argc != 1) {
+		p_err("usage: %s %s show NAME", bin_name, kind_word);
+		return -1;
+	}
+	found = find_instance(argv[0], &inst);
+	if (found <= 0) {
+		if (!found)
+			p_err("'%s' is not attached", argv[0]);
+		return -1;
+	}
+	if (!json_output) {
+		print_inst(&inst, true);
+	} else {
+		printf("{\"instance\":");
+		print_inst(&inst, true);
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, argv[0]);
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	fd = bpf_obj_get(pin);
+	if (fd >= 0 && !bpf_link_get_info_by_fd(fd, &li, &li_len)) {
+		if (json_output)
+			printf(",\"link_id\":%u,\"struct_ops_map_id\":%u", li.id,
+			       li.struct_ops.map_id);
+		else
+			printf("  link id %u, struct_ops map id %u, pinned at %s\n",
+			       li.id, li.struct_ops.map_id, dir);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (json_output)
+		printf(",\"maps\":[");
+	d = opendir(dir);
+	for (int n = 0; d && (de = readdir(d));) {
+		struct bpf_map_info mi = { 0 };
+		__u32 mi_len = sizeof(mi);
+		int mfd;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "link"))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%s", dir, de->d_name);
+		mfd = bpf_obj_get(pin);
+		if (mfd < 0 || bpf_map_get_info_by_fd(mfd, &mi, &mi_len)) {
+			if (mfd >= 0)
+				close(mfd);
+			continue;
+		}
+		if (json_output)
+			printf("%s{\"name\":\"%s\",\"id\":%u,\"max_entries\":%u}",
+			       n++ ? "," : "", de->d_name, mi.id, mi.max_entries);
+		else
+			printf("  map %-12s id %u, max_entries %u, pinned at %s\n",
+			       de->d_name, mi.id, mi.max_entries, pin);
+		close(mfd);
+	}
+	if (d)
+		closedir(d);
+	if (json_output)
+		printf("]}\n");
+	return 0;
+}
+
+static int obj_help(int argc, char **argv)
+{
+	fprintf(stderr,
+		"Usage: %s %s load OBJ [name NAME]\n"
+		"       %s %s list\n"
+		"       %s %s show NAME\n"
+		"       %s %s unload NAME\n"
+		"       OBJ := { PATH | rules | payload_check | kv | arith }\n"
+		"  load pins the instance at %s/NAME/ (link and maps), so it\n"
+		"  stays attached after %s exits; unload detaches and unpins it.\n",
+		bin_name, kind_word, bin_name, kind_word, bin_name, kind_word,
+		bin_name, kind_word, UCMD_BPFFS_DIR, bin_name);
+	return 0;
+}
+
+static const struct cmd obj_cmds[] = {
+	{ "load", do_load },
+	{ "list", do_list },
+	{ "show", do_show },
+	{ "unload", do_unload },
+	{ "help", obj_help },
+	{ 0 }
+};
+
+int do_policy(int argc, char **argv)
+{
+	kind_word = "policy";
+	return cmd_select(obj_cmds, argc, argv, obj_help);
+}
+
+int do_handler(int argc, char **argv)
+{
+	kind_word = "handler";
+	return cmd_select(obj_cmds, argc, argv, obj_help);
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmdctl cmd OP [ARG...]: issue one IORING_OP_URING_CMD on /dev/ucmd (on
+ * an SQE128 + CQE32 ring, so every payload fits and res2 is seen) and
+ * print its CQE. The quickest way to try an opcode a BPF handler adds.
+ *
+ * ucmdctl feature: what the kernel, the module and libbpf support.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <liburing.h>
+#include <linux/ucmd.h>
+
+#include "main.h"
+
+enum payload_kind { P_NONE, P_ECHO, P_DELAY, P_SUM, P_SLEEP, P_PAIR };
+
+/* Ops ucmdctl knows by name: built-ins and the bpf/ examples. */
+static const struct op_desc {
+	const char *name;
+	__u32 cmd_op;
+	enum payload_kind kind;
+	int min_args, max_args;
+	const char *args;
+} ops[] = {
+	{ "nop", UCMD_CMD_NOP, P_NONE, 0, 0, "" },
+	{ "get_features", UCMD_CMD_GET_FEATURES, P_NONE, 0, 0, "" },
+	{ "echo", UCMD_CMD_ECHO, P_ECHO, 1, 2, "RES [RES2]" },
+	{ "delay", UCMD_CMD_DELAY, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
+	{ "sum", UCMD_CMD_SUM, P_SUM, 0, UCMD_SUM_MAX, "[VAL...]" },
+	{ "sleep", UCMD_CMD_SLEEP, P_SLEEP, 1, 1, "USEC" },
+	{ "kv_put", UCMD_KV_PUT, P_PAIR, 2, 2, "KEY VALUE" },
+	{ "kv_get", UCMD_KV_GET, P_PAIR, 1, 1, "KEY" },
+	{ "kv_del", UCMD_KV_DEL, P_PAIR, 1, 1, "KEY" },
+	{ "arith_add", UCMD_ARITH_ADD, P_PAIR, 2, 2, "A B" },
+	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B" },
+};
+
+#define NR_OPS (sizeof(ops) / sizeof(ops[0]))
+
+static const struct op_desc *op_by_name(const char *s)
+{
+	for (size_t i = 0; i < NR_OPS; i++)
+		if (!strcasecmp(s, ops[i].name))
+			return &ops[i];
+	return NULL;
+}
+
+int parse_cmd_op(const char *s, __u32 *cmd_op)
+{
+	const struct op_desc *op = op_by_name(s);
+	unsigned long long v;
+	char *end;
+
+	if (op) {
+		*cmd_op = op->cmd_op;
+		return 0;
+	}
+	v = strtoull(s, &end, 0);
+	if (!*s || *end || v > 0xffffffffULL) {
+		p_err("unknown op '%s' (a name such as 'echo', or a cmd_op number)", s);
+		return -1;
+	}
+	*cmd_op = (__u32)v;
+	return 0;
+}
+
+const char *cmd_op_name(__u32 cmd_op)
+{
+	for (size_t i = 0; i < NR_OPS; i++)
+		if (ops[i].cmd_op == cmd_op)
+			return ops[i].name;
+	return NULL;
+}
+
+static int build_payload(const struct op_desc *op, int argc, char **argv,
+			 unsigned char *buf)
+{
+	unsigned long long v[UCMD_SUM_MAX] = { 0 };
+
+	if (argc < op->min_args || argc > op->max_args) {
+		p_err("%s takes %s", op->name, *op->args ? op->args : "no arguments");
+		return -1;
+	}
+	for (int i = 0; i < argc; i++)
+		if (parse_u64(argv[i], &v[i]))
+			return -1;
+	switch (op->kind) {
+	case P_NONE:
+		break;
+	case P_ECHO: {
+		struct ucmd_echo e = { .res = (int)v[0], .res2 = v[1] };
+
+		memcpy(buf, &e, sizeof(e));
+		break;
+	}
+	case P_DELAY: {
+		struct ucmd_delay d = { .delay_us = v[0], .res = (int)v[1],
+					.res2_lo = (__u32)v[2] };
+
+		memcpy(buf, &d, sizeof(d));
+		break;
+	}
+	case P_SUM: {
+		struct ucmd_sum s = { .count = argc };
+
+		memcpy(s.vals, v, sizeof(s.vals));
+		memcpy(buf, &s, sizeof(s));
+		break;
+	}
+	case P_SLEEP: {
+		struct ucmd_sleep s = { .sleep_us = (__u32)v[0] };
+
+		memcpy(buf, &s, sizeof(s));
+		break;
+	}
+	case P_PAIR:
+		memcpy(buf, v, 2 * sizeof(v[0]));
+		break;
+	}
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	fprintf(stderr, "Usage: %s cmd OP [ARG...]\n       OP := {", bin_name);
+	for (size_t i = 0; i < NR_OPS; i++)
+		fprintf(stderr, "%s %s%s%s", i ? " |" : "", ops[i].name,
+			*ops[i].args ? " " : "", ops[i].args);
+	fprintf(stderr, " | CMD_OP_NUMBER [PAYLOAD_U64...] }\n"
+		"       Issues one command on an SQE128+CQE32 ring; prints res and res2.\n");
+	return 0;
+}
+
+int do_cmd(int argc, char **argv)
+{
+	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };
+	const struct op_desc *op;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	const char *name, *en;
+	__u32 cmd_op;
+	int fd, ret;
+
+	if (argc < 1 || is_help(argv[0])) {
+		cmd_help(argc, argv);
+		return argc < 1 ? -1 : 0;
+	}
+	op = op_by_name(argv[0]);
+	if (op) {
+		cmd_op = op->cmd_op;
+		if (build_payload(op, argc - 1, argv + 1, payload))
+			return -1;
+	} else {
+		/* A raw cmd_op, payload as up to 10 u64 words. */
+		if (parse_cmd_op(argv[0], &cmd_op))
+			return -1;
+		if (argc - 1 > UCMD_PAYLOAD_SQE128 / 8) {
+			p_err("at most %d payload words", UCMD_PAYLOAD_SQE128 / 8);
+			return -1;
+		}
+		for (int i = 1; i < argc; i++) {
+			unsigned long long v;
+
+			if (parse_u64(argv[i], &v))
+				return -1;
+			memcpy(payload + 8 * (i - 1), &v, 8);
+		}
+	}
+
+	fd = open_dev();
+	if (fd < 0)
+		return -1;
+	ret = io_uring_queue_init(4, &ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	if (ret) {
+		p_err("io_uring_queue_init: %s", strerror(-ret));
+		close(fd);
+		return -1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = cmd_op;
+	memcpy(sqe->cmd, payload, sizeof(payload));
+	ret = io_uring_submit_and_wait(&ring, 1);
+	if (ret < 0 || (ret = io_uring_peek_cqe(&ring, &cqe))) {
+		p_err("io_uring_submit_and_wait: %s", strerror(-ret));
+		goto out;
+	}
+	name = cmd_op_name(cmd_op);
+	en = cqe->res < 0 ? errno_name(-cqe->res) : NULL;
+	if (json_output)
+		printf("{\"op\":\"%s\",\"cmd_op\":%u,\"res\":%d,\"errno\":%s%s%s,\"res2\":%llu}\n",
+		       name ? name : "", cmd_op, cqe->res, en ? "\"" : "",
+		       en ? en : "null", en ? "\"" : "",
+		       (unsigned long long)cqe->big_cqe[0]);
+	else
+		printf("%-12s cmd_op 0x%08x  res %d%s%s%s  res2 0x%llx\n",
+		       name ? name : "-", cmd_op, cqe->res, en ? " (" : "",
+		       en ? en : "", en ? ")" : "",
+		       (unsigned long long)cqe->big_cqe[0]);
+	io_uring_cqe_seen(&ring, cqe);
+	ret = 0;
+out:
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return ret;
+}
+
+/* Does the running kernel know ucmd.ko's struct_ops type? */
+static int struct_ops_supported(void)
+{
+	struct btf *vmlinux, *mod;
+	int id;
+
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return 0;
+	mod = btf__parse_split("/sys/kernel/btf/ucmd", vmlinux);
+	if (!mod) {
+		btf__free(vmlinux);
+		return 0;
+	}
+	id = btf__find_by_name_kind(mod, "bpf_struct_ops_ucmd_ops", BTF_KIND_STRUCT);
+	btf__free(mod);
+	btf__free(vmlinux);
+	return id > 0;
+}
+
+int do_feature(int argc, char **argv)
+{
+	static const char *const names[] = {
+		"nop", "echo", "delay (async, cancelable)", "sum (SQE128)",
+		"res2 (CQE32)", "handler API", "tracepoints", "sleep (io-wq)",
+		"read/write (fixed buffers)",
+	};
+	unsigned long long mask = 0;
+	struct ucmd_features f = { .addr = (unsigned long)&mask };
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	struct utsname u;
+	int fd, ret, st;
+
+	if (argc && is_help(argv[0])) {
+		fprintf(stderr, "Usage: %s feature\n", bin_name);
+		return 0;
+	}
+	uname(&u);
+	fd = open_dev();
+	if (fd < 0)
+		return -1;
+	ret = io_uring_queue_init(2, &ring, 0);
+	if (ret) {
+		p_err("io_uring_queue_init: %s", strerror(-ret));
+		close(fd);
+		return -1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = UCMD_CMD_GET_FEATURES;
+	memcpy(sqe->cmd, &f, sizeof(f));
+	ret = io_uring_submit_and_wait(&ring, 1);
+	if (ret < 0 || io_uring_peek_cqe(&ring, &cqe) || cqe->res < 0) {
+		p_err("GET_FEATURES failed");
+		io_uring_queue_exit(&ring);
+		close(fd);
+		return -1;
+	}
+	io_uring_cqe_seen(&ring, cqe);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	st = struct_ops_supported();
+	if (json_output) {
+		printf("{\"kernel\":\"%s\",\"features\":%llu,\"struct_ops\":%s,\"libbpf\":\"%u.%u\"}\n",
+		       u.release, mask, st ? "true" : "false",
+		       libbpf_major_version(), libbpf_minor_version());
+		return 0;
+	}
+	printf("kernel       %s\nlibbpf       %u.%u\nfeatures     0x%llx\n", u.release,
+	       libbpf_major_version(), libbpf_minor_version(), mask);
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		printf("  %-28s %s\n", names[i], mask & (1ULL << i) ? "yes" : "no");
+	printf("  %-28s %s\n", "BPF struct_ops (ucmd_ops)",
+	       st ? "yes" : "no (kernel too old? needs 6.9+ and module BTF)");
+	return 0;
+}

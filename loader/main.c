@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmdctl: load, attach, pin, list and detach ucmd policies and BPF
+ * handlers, and issue commands. Grammar after bpftool's:
+ *
+ *   ucmdctl [OPTIONS] OBJECT { COMMAND | help }
+ *   OBJECT := { policy | handler | rule | cmd | feature }
+ *   OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help }
+ *
+ * Objects and commands may be abbreviated to any unique prefix.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <linux/ucmd.h>
+
+#include "main.h"
+
+bool json_output;
+bool debug_output;
+const char *bin_name = "ucmdctl";
+
+void p_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (json_output) {
+		char buf[512];
+
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		for (char *c = buf; *c; c++)
+			if (*c == '"' || *c == '\\')
+				*c = '\'';
+		printf("{\"error\":\"%s\"}\n", buf);
+	} else {
+		fprintf(stderr, "Error: ");
+		vfprintf(stderr, fmt, ap);
+		fprintf(stderr, "\n");
+	}
+	va_end(ap);
+}
+
+static const struct {
+	int e;
+	const char *n;
+} errnos[] = {
+	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
+	{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
+	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
+	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" }, { ENODATA, "ENODATA" },
+	{ ETIME, "ETIME" }, { EOVERFLOW, "EOVERFLOW" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
+	{ ECANCELED, "ECANCELED" }, { ENOTSUP, "ENOTSUP" },
+};
+
+const char *errno_name(int err)
+{
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (errnos[i].e == err)
+			return errnos[i].n;
+	return NULL;
+}
+
+int errno_parse(const char *s)
+{
+	unsigned long long v;
+	char *end;
+
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (!strcasecmp(s, errnos[i].n))
+			return errnos[i].e;
+	v = strtoull(s, &end, 0);
+	if (*s && !*end && v > 0 && v < 4096)
+		return (int)v;
+	return -1;
+}
+
+int parse_u64(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	if (*s == '-')
+		*v = (unsigned long long)strtoll(s, &end, 0);
+	else
+		*v = strtoull(s, &end, 0);
+	if (errno || !*s || *end) {
+		p_err("'%s' is not a number", s);
+		return -1;
+	}
+	return 0;
+}
+
+bool is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int, char **))
+{
+	const struct cmd *match = NULL;
+
+	if (argc < 1) {
+		help(argc, argv);
+		return -1;
+	}
+	if (is_help(argv[0]))
+		return help(argc - 1, argv + 1);
+	for (const struct cmd *c = cmds; c->name; c++) {
+		if (strncmp(c->name, argv[0], strlen(argv[0])))
+			continue;
+		if (!strcmp(c->name, argv[0])) {
+			match = c;
+			break;
+		}
+		if (match) {
+			p_err("'%s' is ambiguous", argv[0]);
+			return -1;
+		}
+		match = c;
+	}
+	if (!match) {
+		p_err("unknown command '%s' (try '%s ... help')", argv[0], bin_name);
+		return -1;
+	}
+	return match->fn(argc - 1, argv + 1);
+}
+
+int open_dev(void)
+{
+	int fd = open("/dev/" UCMD_DEV_NAME, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		p_err("cannot open /dev/%s: %s%s", UCMD_DEV_NAME, strerror(errno),
+		      errno == ENOENT ? " (is the ucmd module loaded?)" : "");
+	return fd;
+}
+
+bool module_loaded(void)
+{
+	return access("/sys/class/misc/" UCMD_DEV_NAME, F_OK) == 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!debug_output)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int do_help(int argc, char **argv)
+{
+	fprintf(stderr,
+		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
+		"       OBJECT := { policy | handler | rule | cmd | feature }\n"
+		"       OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help }\n"
+		"\n"
+		"  policy  load|list|show|unload   BPF validators (struct ucmd_ops.validate)\n"
+		"  handler load|list|show|unload   cmd_ops implemented in BPF (.handle)\n"
+		"  rule    add|del|list            the rules policy's per-cmd_op verdicts\n"
+		"  cmd     OP [ARG...]             issue one uring_cmd, print its CQE\n"
+		"  feature                         what kernel, module and libbpf support\n",
+		bin_name);
+	return 0;
+}
+
+static const struct cmd objects[] = {
+	{ "policy", do_policy },
+	{ "handler", do_handler },
+	{ "rule", do_rule },
+	{ "cmd", do_cmd },
+	{ "feature", do_feature },
+	{ "help", do_help },
+	{ 0 }
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+jpdh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+		case 'p':
+			json_output = true;
+			break;
+		case 'd':
+			debug_output = true;
+			break;
+		case 'h':
+			return do_help(0, NULL);
+		default:
+			do_help(0, NULL);
+			return 1;
+		}
+	}
+	libbpf_set_print(libbpf_print);
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		do_help(0, NULL);
+		return 1;
+	}
+	/* Commands on the objects and their arguments are matched by prefix. */
+	if (is_help(argv[0]))
+		return do_help(0, NULL);
+	return cmd_select(objects, argc, argv, do_help) ? 1 : 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ucmdctl: shared declarations. */
+#ifndef UCMDCTL_MAIN_H
+#define UCMDCTL_MAIN_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+extern bool json_output;
+extern bool debug_output;
+extern const char *bin_name;
+
+/* bpftool's command table: a name and what runs it. */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/* Run the entry of @cmds whose name @argv[0] prefixes (bpftool style). */
+int cmd_select(const struct cmd *cmds, int argc, char **argv,
+	       int (*help)(int, char **));
+bool is_help(const char *arg);
+
+/* One line on stderr, "Error: ...", or {"error":"..."} with -j. */
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+const char *errno_name(int err);
+int errno_parse(const char *s);		/* "EPERM", "1" -> 1; -1 if unknown */
+int parse_u64(const char *s, unsigned long long *v);
+
+/* cmd_op by name (built-in or example BPF op) or number. */
+int parse_cmd_op(const char *s, __u32 *cmd_op);
+const char *cmd_op_name(__u32 cmd_op);	/* NULL if not one we know */
+
+int open_dev(void);
+bool module_loaded(void);
+
+int do_cmd(int argc, char **argv);
+int do_feature(int argc, char **argv);
+int do_policy(int argc, char **argv);
+int do_handler(int argc, char **argv);
+int do_rule(int argc, char **argv);
+
+#endif
