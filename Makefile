@@ -20,11 +20,13 @@ HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host
 UAPI        := include/uapi/linux/ucmd.h
 KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(UAPI)
 
-BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c))
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c)) \
+	    $(patsubst tests/bpf/%.bpf.c,$(B)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+GUEST_SCRIPTS := $(patsubst tests/guest/%.sh,$(B)/tests/guest/%,$(filter-out tests/guest/lib.sh,$(wildcard tests/guest/*.sh)))
 CLANG    := clang-19
 BPFTOOL  := bpftool
 
-all: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(GUEST_TESTS) $(HOST_TESTS)
+all: guest $(HOST_TESTS)
 
 # Every target that builds or boots first makes sure the tools are there.
 $(B)/.deps: tools/deps.sh
@@ -62,10 +64,24 @@ $(B)/bpf/vmlinux_ucmd.h: $(B)/kmod/ucmd.ko
 	@mkdir -p $(@D)
 	$(BPFTOOL) btf dump file $< -B $(KDIR)/vmlinux format c > $@
 
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-I$(B)/bpf -Ibpf -Iinclude/uapi -I/usr/include/$(shell uname -m)-linux-gnu
+
 $(B)/bpf/%.bpf.o: bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h $(UAPI)
-	$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
-		-I$(B)/bpf -Ibpf -Iinclude/uapi -I/usr/include/$(shell uname -m)-linux-gnu \
-		-c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(B)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# Shell tests run in the guest as they are; lib.sh is sourced, not run.
+$(B)/tests/guest/%: tests/guest/%.sh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
+
+$(B)/tests/guest/lib.sh: tests/guest/lib.sh
+	@mkdir -p $(@D)
+	install -m 644 $< $@
 
 kmod: $(B)/kmod/ucmd.ko
 
@@ -74,7 +90,7 @@ $(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h $(UAPI) | 
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h tests/kmod/ucmd_test.h $(UAPI)
-	$(CC) $(CFLAGS) -Itests/guest -Itests/kmod $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -lpthread
+	$(CC) $(CFLAGS) -Itests/guest -Itests/kmod $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -lbpf -lelf -lz -lzstd -luring -lpthread
 
 $(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
@@ -105,7 +121,8 @@ check-debug: $(B)/.deps
 	UCMD_KERNEL=$$kdir/arch/x86/boot/bzImage UCMD_BUILD=$(CURDIR)/$(DEBUG_B) \
 		UCMD_VM_TIMEOUT=2400 tools/vm/run.sh check
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(B)/bin/ucmdctl $(GUEST_TESTS)
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl \
+	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all
 	@tools/vm/run.sh demo

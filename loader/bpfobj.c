@@ -187,8 +187,10 @@ static int do_load(int argc, char **argv)
 
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
-		err = -errno;
-		p_err("%s: not a BPF object libbpf can open: %s", path, strerror(-err));
+		char msg[128];
+
+		libbpf_strerror(-errno, msg, sizeof(msg));
+		p_err("%s: not a BPF object libbpf can open: %s", path, msg);
 		return -1;
 	}
 	bpf_object__for_each_map(map, obj) {
@@ -225,9 +227,10 @@ static int do_load(int argc, char **argv)
 
 	err = bpf_object__load(obj);
 	if (err) {
-		if (err == -EPERM || err == -EACCES)
-			p_err("%s: loading BPF needs CAP_BPF and CAP_SYS_ADMIN (%s)",
-			      path, errno_name(-err));
+		/* The verifier says EACCES or EINVAL; missing capabilities EPERM. */
+		if (err == -EPERM)
+			p_err("%s: loading BPF needs CAP_BPF and CAP_SYS_ADMIN (EPERM)",
+			      path);
 		else if (err == -ESRCH || err == -ENOENT)
 			p_err("%s: the kernel has no struct ucmd_ops (kernel too old? needs 6.9+ and ucmd.ko with BTF)",
 			      path);

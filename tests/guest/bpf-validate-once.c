@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: a BPF policy runs exactly once per request and cannot be
+ * bypassed: with the rules policy denying ECHO, ECHO gets -EPERM inline,
+ * with IOSQE_ASYNC (io-wq), on an SQPOLL ring and on a DEFER_TASKRUN ring;
+ * SLEEP, which returns -EAGAIN and is re-issued from io-wq, is validated
+ * once (the rule's hit counter grows by one per request, not per issue).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "helpers.h"
+
+static int rules_fd;
+
+static int set_rule(unsigned int cmd_op, int verdict)
+{
+	struct ucmd_rule_key k = { .cmd_op = cmd_op, .uid = UCMD_RULE_ANY_UID };
+	struct ucmd_rule v = { .verdict = verdict };
+
+	return bpf_map_update_elem(rules_fd, &k, &v, BPF_ANY);
+}
+
+static long long hits(unsigned int cmd_op)
+{
+	struct ucmd_rule_key k = { .cmd_op = cmd_op, .uid = UCMD_RULE_ANY_UID };
+	struct ucmd_rule v;
+
+	return bpf_map_lookup_elem(rules_fd, &k, &v) ? -1 : (long long)v.hits;
+}
+
+static void unload(void)
+{
+	if (system("ucmdctl policy unload rules >/dev/null 2>&1"))
+		return;	/* not loaded */
+}
+
+static int run(unsigned int ring_flags, int async, unsigned int op,
+	       const void *p, size_t len, int want)
+{
+	struct io_uring ring;
+	struct t_cqe cqe;
+	int fd = t_open_dev();
+	struct io_uring_sqe *sqe;
+
+	t_ring_init(&ring, 4, ring_flags);
+	sqe = t_prep_cmd(&ring, fd, op, p, len, 1);
+	if (async)
+		sqe->flags |= IOSQE_ASYNC;
+	T_CHECK(t_run_one(&ring, &cqe) == 0, "run");
+	T_CHECK(cqe.res == want, "ring 0x%x async %d op 0x%x: res %d want %d",
+		ring_flags, async, op, cqe.res, want);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	static const unsigned int rings[] = {
+		0, IORING_SETUP_SQPOLL,
+		IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER,
+	};
+	struct ucmd_echo e = { .res = 5 };
+	struct ucmd_sleep s = { .sleep_us = 1000 };
+	int n = 0, ret = T_EXIT_FAIL;
+
+	atexit(unload);
+	unload();
+	T_CHECK(system("ucmdctl policy load rules >/dev/null") == 0, "load rules");
+	rules_fd = bpf_obj_get(UCMD_BPFFS_DIR "/rules/rules");
+	T_CHECK(rules_fd >= 0, "rules map: %s", strerror(errno));
+	T_CHECK(set_rule(UCMD_CMD_ECHO, -EPERM) == 0, "rule");
+	T_CHECK(set_rule(UCMD_CMD_SLEEP, 0) == 0, "rule");
+
+	for (unsigned int r = 0; r < sizeof(rings) / sizeof(rings[0]); r++)
+		for (int a = 0; a < 2; a++) {
+			if (run(rings[r], a, UCMD_CMD_ECHO, &e, sizeof(e), -EPERM))
+				goto out;
+			n++;
+			T_CHECK(hits(UCMD_CMD_ECHO) == n, "echo hits %lld want %d",
+				hits(UCMD_CMD_ECHO), n);
+		}
+	/* Inline SLEEP: issue (NONBLOCK) -> -EAGAIN -> io-wq re-issue. */
+	for (int i = 1; i <= 3; i++) {
+		if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), 0))
+			goto out;
+		T_CHECK(hits(UCMD_CMD_SLEEP) == i, "sleep hits %lld after %d requests",
+			hits(UCMD_CMD_SLEEP), i);
+	}
+	/* Denied SLEEP is denied before it can ask for io-wq. */
+	T_CHECK(set_rule(UCMD_CMD_SLEEP, -EACCES) == 0, "rule");
+	if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), -EACCES))
+		goto out;
+	T_CHECK(hits(UCMD_CMD_SLEEP) == 1, "sleep hits %lld after the rule change",
+		hits(UCMD_CMD_SLEEP));
+	ret = T_EXIT_PASS;
+out:
+	close(rules_fd);
+	return ret;
+}

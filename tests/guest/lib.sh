@@ -1,0 +1,35 @@
+# Sourced by the guest's shell tests: small helpers around ucmdctl.
+# A test exits 0 on pass, 1 on failure (with a message), 77 to skip.
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# res OP [ARG...]: the CQE's res of one "ucmdctl cmd"
+res() { ucmdctl -j cmd "$@" | sed -n 's/.*"res":\(-\{0,1\}[0-9]*\).*/\1/p'; }
+# res2 OP [ARG...]: the CQE's res2 (decimal)
+res2() { ucmdctl -j cmd "$@" | sed -n 's/.*"res2":\([0-9]*\).*/\1/p'; }
+
+# expect WANT OP [ARG...]: fail unless the command completes with WANT
+expect() {
+	want=$1; shift
+	got=$(res "$@")
+	[ "$got" = "$want" ] || fail "cmd $*: res '$got', want '$want'"
+}
+
+# errline CMD...: CMD must exit non-zero with exactly one stderr line,
+# "Error: ..."; prints that line
+errline() {
+	"$@" > /tmp/errline.out 2> /tmp/errline.err && fail "'$*' succeeded"
+	n=$(wc -l < /tmp/errline.err)
+	[ "$n" -eq 1 ] || { cat /tmp/errline.err >&2; fail "'$*': $n stderr lines, want 1"; }
+	grep -q '^Error: ' /tmp/errline.err || fail "'$*': no 'Error: ' line"
+	cat /tmp/errline.err
+}
+
+# Detach whatever a failed earlier run left attached.
+cleanup() {
+	for d in /sys/fs/bpf/ucmd/*; do
+		[ -e "$d/link" ] && ucmdctl policy unload "${d##*/}" > /dev/null 2>&1
+	done
+	return 0
+}
+trap cleanup EXIT
