@@ -90,6 +90,7 @@ $(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h $(UAPI) | 
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h tests/kmod/ucmd_test.h $(UAPI)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/guest -Itests/kmod $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -lbpf -lelf -lz -lzstd -luring -lpthread
 
 $(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps

@@ -31,7 +31,9 @@ done < "$res"
 # (hang, panic, timeout) fails here too, with the console's tail.
 if grep -q '^UCMD-DONE' "$res"; then
 	dmesg=$(sed -n '/^UCMD-DMESG-BEGIN/,/^UCMD-DMESG-END/p' "$res")
-	bad=$(printf '%s\n' "$dmesg" | grep -E 'WARNING:|BUG[: ]|Oops|Call Trace|possible recursive locking|circular locking|lockdep|hung_task|blocked for more than|KASAN|kmemleak|UBSAN|general protection' | head -20)
+	# Report headers only: WARN/lockdep/ODEBUG ("WARNING:"), KASAN and
+	# sleeping-in-atomic ("BUG:"), oopses, hung tasks, UBSAN, RCU splats.
+	bad=$(printf '%s\n' "$dmesg" | grep -E 'WARNING:|BUG:|Oops|Call Trace:|general protection fault|blocked for more than|UBSAN:|suspicious RCU usage|suspected memory leak|ODEBUG:|kernel BUG' | head -20)
 	if [ -n "$bad" ]; then
 		echo "FAIL guest-dmesg-clean"; printf '%s\n' "$bad"; fail=$((fail + 1))
 	else
