@@ -97,10 +97,14 @@ $(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 
+# Skeletons of the BPF objects ucmdctl embeds (libbpf-bootstrap style).
+$(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
 LOADER_SRC := $(wildcard loader/*.c)
-$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(UAPI) | $(B)/.deps
+$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring
+	$(CC) $(CFLAGS) -I$(B)/bpf $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring
 
 # Host tests print PASS/FAIL lines; their counts are carried into the
 # guest runner's closing "N passed, N failed, N skipped" line.
@@ -122,7 +126,12 @@ check-debug: $(B)/.deps
 	UCMD_KERNEL=$$kdir/arch/x86/boot/bzImage UCMD_BUILD=$(CURDIR)/$(DEBUG_B) \
 		UCMD_VM_TIMEOUT=2400 tools/vm/run.sh check
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl \
+# Helpers the guest tests run (not tests themselves).
+$(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring
+
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all

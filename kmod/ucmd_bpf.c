@@ -121,11 +121,13 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
  * @cmd_op: the request's cmd_op
  * @payload: the copied payload, _IOC_SIZE(@cmd_op) bytes
  * @issue_flags: io_uring's issue_flags
+ * @who: UCMD_NAME_LEN bytes; receives the denying instance's name
  *
  * Context: issue path; runs the programs under RCU.
  * Return: 0 if every validator allowed, else the first denial's errno.
  */
-int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags)
+int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
+		      char *who)
 {
 	struct ucmd_bpf_inst *inst;
 	struct ucmd_bpf_ctx ctx;
@@ -142,6 +144,7 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags)
 		if (ret) {
 			if (ret > 0 || ret < -MAX_ERRNO || ret == -EIOCBQUEUED)
 				ret = -EPERM;
+			strscpy(who, inst->ops->name, UCMD_NAME_LEN);
 			break;
 		}
 	}
@@ -451,6 +454,8 @@ int ucmd_bpf_init(void)
 	BTF_TYPE_EMIT(struct ucmd_rule);
 	BTF_TYPE_EMIT(struct ucmd_kv);
 	BTF_TYPE_EMIT(struct ucmd_arith);
+	BTF_TYPE_EMIT(struct ucmd_trace_event);
+	BTF_TYPE_EMIT(struct ucmd_op_stats);
 
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
 	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);

@@ -28,12 +28,6 @@
 #define CREATE_TRACE_POINTS
 #include "ucmd_trace.h"
 
-enum ucmd_done_kind {
-	UCMD_DONE_SYNC,
-	UCMD_DONE_ASYNC,
-	UCMD_DONE_CANCELLED,
-};
-
 static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 {
 	return io_uring_cmd_to_pdu(cmd, struct ucmd_req);
@@ -56,8 +50,9 @@ struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
 }
 EXPORT_SYMBOL_GPL(ucmd_req_cmd);
 
+/* @name: NULL for the handler's name. @kind: UCMD_DONE_*. */
 static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
-			    int res, u64 res2, enum ucmd_done_kind kind)
+			    int res, u64 res2, int kind, const char *name)
 {
 	u64 lat = 0;
 
@@ -65,8 +60,10 @@ static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 		return;
 	if (req->start_ns)
 		lat = ktime_get_ns() - req->start_ns;
-	trace_ucmd_complete(cmd->cmd_op, req->h ? req->h->ops->name : "-",
-			    res, res2, lat, kind);
+	if (!name)
+		name = req->h ? req->h->ops->name : "-";
+	trace_ucmd_complete(cmd->cmd_op, name, res, res2, lat, kind,
+			    io_uring_cmd_get_task(cmd));
 }
 
 static void ucmd_async_free(struct ucmd_async *async)
@@ -84,13 +81,13 @@ static void ucmd_async_free(struct ucmd_async *async)
  * everything needed afterwards is read before.
  */
 static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
-		      unsigned int issue_flags, enum ucmd_done_kind kind)
+		      unsigned int issue_flags, int kind)
 {
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	struct ucmd_handler *h = req->h;
 	struct ucmd_async *async = req->async;
 
-	ucmd_trace_done(cmd, req, res, res2, kind);
+	ucmd_trace_done(cmd, req, res, res2, kind, NULL);
 	io_uring_cmd_done(cmd, res, res2, issue_flags);
 	ucmd_async_free(async);
 	ucmd_handler_put(h);
@@ -140,6 +137,8 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
+	char policy[UCMD_NAME_LEN];
+	int kind = UCMD_DONE_SYNC;
 	u32 cmd_op = cmd->cmd_op;
 	size_t size = _IOC_SIZE(cmd_op);
 	bool first;
@@ -180,12 +179,17 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		goto out;
 	}
 	if (first) {
-		ret = ucmd_bpf_validate(cmd_op, payload, issue_flags);
-		if (ret)
+		ret = ucmd_bpf_validate(cmd_op, payload, issue_flags, policy);
+		if (ret) {
+			trace_ucmd_deny(cmd_op, policy, ret,
+					io_uring_cmd_get_task(cmd));
+			kind = UCMD_DONE_DENIED;
 			goto out;
+		}
 	}
 
-	trace_ucmd_issue(cmd_op, req->h->ops->name, issue_flags);
+	trace_ucmd_issue(cmd_op, req->h->ops->name, issue_flags,
+			 io_uring_cmd_get_task(cmd));
 	ret = req->h->ops->issue(req, payload, issue_flags);
 	if (ret == -EIOCBQUEUED) {
 		if (likely(req->async))
@@ -218,7 +222,8 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return -EIOCBQUEUED;
 	}
 out:
-	ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC);
+	ucmd_trace_done(cmd, req, ret, req->res2, kind,
+			kind == UCMD_DONE_DENIED ? policy : NULL);
 	if (req->h)
 		ucmd_handler_put(req->h);
 	return ret;

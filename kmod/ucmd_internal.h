@@ -98,7 +98,8 @@ ucmd_req_handler_ops(struct ucmd_req *req)
 }
 
 int ucmd_bpf_init(void);
-int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags);
+int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
+		      char *who);
 ssize_t ucmd_bpf_show(char *buf);
 
 int ucmd_registry_init(void);

@@ -40,5 +40,7 @@ int do_feature(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_handler(int argc, char **argv);
 int do_rule(int argc, char **argv);
+int do_trace(int argc, char **argv);
+int do_stats(int argc, char **argv);
 
 #endif

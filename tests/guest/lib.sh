@@ -25,8 +25,11 @@ errline() {
 	cat /tmp/errline.err
 }
 
-# Detach whatever a failed earlier run left attached.
+# Stop what the test started in the background, and detach whatever a
+# failed run left attached.
 cleanup() {
+	for p in $(jobs -p); do kill -INT "$p" 2> /dev/null; done
+	wait
 	for d in /sys/fs/bpf/ucmd/*; do
 		[ -e "$d/link" ] && ucmdctl policy unload "${d##*/}" > /dev/null 2>&1
 	done

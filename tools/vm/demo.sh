@@ -49,3 +49,18 @@ ucmdctl handler unload kv
 echo "\$ ucmdctl cmd kv_get 7    (after unload)"
 ucmdctl cmd kv_get 7
 ucmdctl policy unload rules
+
+step "ucmdctl trace: every completion, live (a mix: sync, async, failing, denied, cancelled)"
+ucmdctl policy load rules > /dev/null
+ucmdctl rule add sum deny EACCES
+ucmdctl trace --duration 3 &
+sleep 1
+trace-mix
+wait
+
+step "ucmdctl stats --hist: per-op counts, p50/p99 and log2 latency histograms"
+ucmdctl stats --hist --duration 3 &
+sleep 1
+trace-mix; trace-mix
+wait
+ucmdctl policy unload rules > /dev/null

@@ -5,6 +5,7 @@
 #   tools/vm/run.sh check   run every guest test; one line per test, then
 #                           the dmesg scan; exit 1 on any failure
 #   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
+# UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
 #
 # Inputs (made by the Makefile): build/kmod/ucmd.ko, build/tests/guest/*,
 # build/bin/* (static). Results: build/vm/{console,results}.log.
@@ -44,7 +45,7 @@ t0=$(date +%s)
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 1G -smp 2 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode" \
+	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \

@@ -257,4 +257,61 @@ struct ucmd_arith {
 #define UCMD_ARITH_ADD		_IOWR(UCMD_IOC_TYPE_BPF, 0x10, struct ucmd_arith)
 #define UCMD_ARITH_MUL		_IOWR(UCMD_IOC_TYPE_BPF, 0x11, struct ucmd_arith)
 
+/*
+ * Tracing. The ucmd:ucmd_complete tracepoint's "kind" argument and
+ * struct ucmd_trace_event's @kind say how a request completed.
+ */
+#define UCMD_DONE_SYNC		0	/* result returned from ->issue */
+#define UCMD_DONE_ASYNC		1	/* deferred, completed from task work */
+#define UCMD_DONE_CANCELLED	2	/* cancelled by ring teardown */
+#define UCMD_DONE_DENIED	3	/* denied by a BPF policy */
+
+#define UCMD_NAME_LEN		16	/* handler and policy names, NUL included */
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_trace_event - one completion, from bpf/trace.bpf.c to ucmdctl
+ * @ts_ns: CLOCK_MONOTONIC time of the completion, in nanoseconds
+ * @latency_ns: nanoseconds from the request's first issue to completion
+ *		(0 if tracing was enabled after the issue)
+ * @res2: res2 (delivered only on CQE32 rings)
+ * @cmd_op: the cmd_op
+ * @res: cqe->res
+ * @pid: tgid of the submitting task
+ * @kind: UCMD_DONE_*
+ * @comm: the submitting task's comm
+ * @name: the handler's name; for UCMD_DONE_DENIED the denying policy's
+ */
+struct ucmd_trace_event {
+	__u64	ts_ns;
+	__u64	latency_ns;
+	__u64	res2;
+	__u32	cmd_op;
+	__s32	res;
+	__u32	pid;
+	__u32	kind;
+	char	comm[16];
+	char	name[UCMD_NAME_LEN];
+};
+#endif
+
+/* log2 latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
+#define UCMD_HIST_SLOTS		40
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c
+ * @count: completions
+ * @errors: completions with a negative result
+ * @lat_sum_ns: sum of their latencies, in nanoseconds
+ * @hist: log2 histogram of latencies (UCMD_HIST_SLOTS buckets, ns)
+ */
+struct ucmd_op_stats {
+	__u64	count;
+	__u64	errors;
+	__u64	lat_sum_ns;
+	__u64	hist[UCMD_HIST_SLOTS];
+};
+#endif
+
 #endif /* _UAPI_LINUX_UCMD_H */

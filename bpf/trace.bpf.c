@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace: every uring_cmd completion on /dev/ucmd, from the module's
+ * ucmd:ucmd_complete tracepoint (tp_btf), as a struct ucmd_trace_event in
+ * a BPF ring buffer, plus per-cmd_op counters and log2 latency histograms
+ * in the "stats" map. Filters are rodata, set by the loader before load.
+ *
+ * Loaded by ucmdctl through its skeleton, not by "policy load":
+ *   ucmdctl trace [--op OP] [--pid PID] [--errors] [--duration SEC] [-j]
+ *   ucmdctl stats [--hist] [--duration SEC]
+ */
+#include "ucmd.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+const volatile __u32 filter_op;		/* 0: every cmd_op */
+const volatile __u32 filter_pid;	/* 0: every process */
+const volatile bool errors_only;
+const volatile bool emit_events = true;	/* false: stats only */
+
+__u64 lost;				/* events the ring buffer had no room for */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);			/* cmd_op */
+	__type(value, struct ucmd_op_stats);
+} stats SEC(".maps");
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
+	r |= (v >> 1);
+	return r;
+}
+
+static void count(__u32 cmd_op, int res, __u64 latency_ns)
+{
+	struct ucmd_op_stats *st, zero = {};
+	__u32 slot = latency_ns ? log2_u64(latency_ns) : 0;
+
+	st = bpf_map_lookup_elem(&stats, &cmd_op);
+	if (!st) {
+		bpf_map_update_elem(&stats, &cmd_op, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&stats, &cmd_op);
+		if (!st)
+			return;
+	}
+	__sync_fetch_and_add(&st->count, 1);
+	if (res < 0)
+		__sync_fetch_and_add(&st->errors, 1);
+	__sync_fetch_and_add(&st->lat_sum_ns, latency_ns);
+	if (slot >= UCMD_HIST_SLOTS)
+		slot = UCMD_HIST_SLOTS - 1;
+	__sync_fetch_and_add(&st->hist[slot], 1);
+}
+
+SEC("tp_btf/ucmd_complete")
+int BPF_PROG(on_complete, __u32 cmd_op, const char *name, int res, __u64 res2,
+	     __u64 latency_ns, int kind, struct task_struct *task)
+{
+	struct ucmd_trace_event *e;
+	__u32 pid;
+
+	if (!task)	/* tracepoint arguments may be NULL to the verifier */
+		return 0;
+	pid = task->tgid;
+	if (filter_op && cmd_op != filter_op)
+		return 0;
+	if (filter_pid && pid != filter_pid)
+		return 0;
+	if (errors_only && res >= 0)
+		return 0;
+	count(cmd_op, res, latency_ns);
+	if (!emit_events)
+		return 0;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost, 1);
+		return 0;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->latency_ns = latency_ns;
+	e->res2 = res2;
+	e->cmd_op = cmd_op;
+	e->res = res;
+	e->pid = pid;
+	e->kind = kind;
+	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+	bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

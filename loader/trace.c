@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmdctl trace: stream every uring_cmd completion (bpf/trace.bpf.c, a
+ * tp_btf program on ucmd:ucmd_complete feeding a ring buffer), one line
+ * each, until Ctrl-C or --duration; then a summary. Lost events are
+ * counted and reported.
+ *
+ * ucmdctl stats: per-cmd_op count, errors and latency percentiles from
+ * the same program's in-kernel counters, with --hist a log2 histogram
+ * drawn as bpftrace draws them.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/ucmd.h>
+
+#include "main.h"
+#include "trace.skel.h"
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	exiting = 1;
+}
+
+struct opts {
+	__u32 op;
+	__u32 pid;
+	bool errors;
+	bool hist;
+	double duration;	/* seconds; 0: until Ctrl-C */
+};
+
+static const char *const kind_names[] = {
+	[UCMD_DONE_SYNC] = "sync", [UCMD_DONE_ASYNC] = "async",
+	[UCMD_DONE_CANCELLED] = "cancelled", [UCMD_DONE_DENIED] = "denied",
+};
+
+static const char *kind_name(__u32 k)
+{
+	return k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
+{
+	static const struct option lopts[] = {
+		{ "op", required_argument, NULL, 'o' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "errors", no_argument, NULL, 'e' },
+		{ "duration", required_argument, NULL, 'D' },
+		{ "hist", no_argument, NULL, 'H' },
+		{ 0 }
+	};
+	unsigned long long v;
+	char *end;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	/*
+	 * getopt wants argv[0] to be a program name: argv[-1] is the object
+	 * word ("trace"), part of main()'s argv. optind = 0 restarts it.
+	 */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc + 1, argv - 1, "", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			if (parse_cmd_op(optarg, &o->op))
+				return -1;
+			break;
+		case 'P':
+			if (parse_u64(optarg, &v))
+				return -1;
+			o->pid = (__u32)v;
+			break;
+		case 'e':
+			o->errors = true;
+			break;
+		case 'D':
+			o->duration = strtod(optarg, &end);
+			if (*end || o->duration <= 0) {
+				p_err("--duration takes a positive number of seconds");
+				return -1;
+			}
+			break;
+		case 'H':
+			if (!stats) {
+				p_err("--hist is for 'stats'");
+				return -1;
+			}
+			o->hist = true;
+			break;
+		default:
+			p_err("unknown or incomplete option '%s' (try '%s %s help')",
+			      argv[optind - 2], bin_name, stats ? "stats" : "trace");
+			return -1;
+		}
+	}
+	if (optind - 1 < argc) {
+		p_err("unexpected '%s'", argv[optind - 1]);
+		return -1;
+	}
+	return 0;
+}
+
+static struct trace_bpf *open_trace(const struct opts *o, bool events)
+{
+	struct trace_bpf *skel;
+	int err;
+
+	if (!module_loaded()) {
+		p_err("the ucmd module is not loaded (no /sys/class/misc/%s)", UCMD_DEV_NAME);
+		return NULL;
+	}
+	skel = trace_bpf__open();
+	if (!skel) {
+		p_err("cannot open the trace program: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->filter_op = o->op;
+	skel->rodata->filter_pid = o->pid;
+	skel->rodata->errors_only = o->errors;
+	skel->rodata->emit_events = events;
+	err = trace_bpf__load(skel);
+	if (err) {
+		if (err == -EPERM)
+			p_err("loading BPF needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (EPERM)");
+		else if (err == -EACCES || err == -EINVAL)
+			p_err("the verifier rejected the trace program: %s (-d shows the log)",
+			      strerror(-err));
+		else
+			p_err("cannot load the trace program: %s (kernel too old, or ucmd.ko without BTF? -d shows more)",
+			      strerror(-err));
+		goto err;
+	}
+	err = trace_bpf__attach(skel);
+	if (err) {
+		p_err("cannot attach to ucmd:ucmd_complete: %s", strerror(-err));
+		goto err;
+	}
+	return skel;
+err:
+	trace_bpf__destroy(skel);
+	return NULL;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static unsigned long long nr_events;
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	const struct ucmd_trace_event *e = data;
+	const char *op = cmd_op_name(e->cmd_op);
+	const char *en = e->res < 0 ? errno_name(-e->res) : NULL;
+
+	nr_events++;
+	if (json_output) {
+		printf("{\"ts_ns\":%llu,\"pid\":%u,\"comm\":\"%.16s\",\"op\":\"%s\",\"cmd_op\":%u,"
+		       "\"res\":%d,\"errno\":%s%s%s,\"res2\":%llu,\"latency_ns\":%llu,"
+		       "\"kind\":\"%s\",\"name\":\"%.16s\"}\n",
+		       (unsigned long long)e->ts_ns, e->pid, e->comm, op ? op : "",
+		       e->cmd_op, e->res, en ? "\"" : "", en ? en : "null", en ? "\"" : "",
+		       (unsigned long long)e->res2, (unsigned long long)e->latency_ns,
+		       kind_name(e->kind), e->name);
+	} else {
+		char res[32];
+
+		snprintf(res, sizeof(res), "%d%s%s%s", e->res, en ? " (" : "",
+			 en ? en : "", en ? ")" : "");
+		printf("%-14.6f %-7u %-16.16s %-13s %-18s 0x%-10llx %10.1f %-9s %.16s\n",
+		       e->ts_ns / 1e9, e->pid, e->comm, op ? op : "-", res,
+		       (unsigned long long)e->res2, e->latency_ns / 1e3,
+		       kind_name(e->kind), e->name);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int do_trace(int argc, char **argv)
+{
+	struct ring_buffer *rb;
+	struct trace_bpf *skel;
+	struct opts o;
+	double end;
+	int err = 0;
+
+	if (argc && is_help(argv[0])) {
+		fprintf(stderr,
+			"Usage: %s [-j] trace [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
+			"  One line per completion: time, pid, comm, op, result (errno),\n"
+			"  res2, latency (us), kind (sync|async|cancelled|denied), handler\n"
+			"  or denying policy. Ctrl-C ends it with a summary.\n", bin_name);
+		return 0;
+	}
+	if (parse_opts(argc, argv, &o, false))
+		return -1;
+	skel = open_trace(&o, true);
+	if (!skel)
+		return -1;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	if (!rb) {
+		p_err("ring buffer: %s", strerror(errno));
+		trace_bpf__destroy(skel);
+		return -1;
+	}
+	setup_signals();
+	if (!json_output)
+		printf("%-14s %-7s %-16s %-13s %-18s %-12s %10s %-9s %s\n", "TIME(s)",
+		       "PID", "COMM", "OP", "RES", "RES2", "LAT(us)", "KIND", "HANDLER");
+	fprintf(stderr, "Tracing ucmd completions... Hit Ctrl-C to end.\n");
+	end = o.duration ? now_s() + o.duration : 0;
+	while (!exiting && (!end || now_s() < end)) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err < 0) {
+			p_err("ring buffer poll: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+	}
+	ring_buffer__consume(rb);	/* what arrived before we stopped */
+	if (json_output)
+		printf("{\"summary\":{\"events\":%llu,\"lost\":%llu}}\n", nr_events,
+		       (unsigned long long)skel->bss->lost);
+	else
+		fprintf(stderr, "%llu events, %llu lost\n", nr_events,
+			(unsigned long long)skel->bss->lost);
+	ring_buffer__free(rb);
+	trace_bpf__destroy(skel);
+	return err ? -1 : 0;
+}
+
+/* Upper bound, in ns, of the bucket holding the q-quantile. */
+static unsigned long long quantile(const struct ucmd_op_stats *st, double q)
+{
+	unsigned long long want = (unsigned long long)(q * st->count + 0.999999), seen = 0;
+
+	for (int i = 0; i < UCMD_HIST_SLOTS; i++) {
+		seen += st->hist[i];
+		if (seen >= want && st->hist[i])
+			return 1ULL << (i + 1);
+	}
+	return 0;
+}
+
+static void fmt_ns(char *buf, size_t len, unsigned long long v)
+{
+	static const char *const units[] = { "", "K", "M", "G", "T" };
+	int u = 0;
+
+	while (v >= 1024 && u < 4) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%llu%s", v, units[u]);
+}
+
+/* bpftrace's hist() layout: [lo, hi)  count |@@@@...| */
+static void print_hist(const char *op, const struct ucmd_op_stats *st)
+{
+	unsigned long long max = 0;
+	int first = -1, last = -1;
+
+	for (int i = 0; i < UCMD_HIST_SLOTS; i++) {
+		if (!st->hist[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (st->hist[i] > max)
+			max = st->hist[i];
+	}
+	printf("@latency_ns[%s]:\n", op);
+	for (int i = first; i >= 0 && i <= last; i++) {
+		char lo[24], hi[24], bar[53];
+		int w = max ? (int)(st->hist[i] * 52 / max) : 0;
+
+		fmt_ns(lo, sizeof(lo), 1ULL << i);
+		fmt_ns(hi, sizeof(hi), 1ULL << (i + 1));
+		memset(bar, '@', w);
+		memset(bar + w, ' ', 52 - w);
+		bar[52] = '\0';
+		printf("[%s, %s)%*s%8llu |%s|\n", lo, hi,
+		       (int)(16 - (int)strlen(lo) - (int)strlen(hi)), "",
+		       (unsigned long long)st->hist[i], bar);
+	}
+	printf("\n");
+}
+
+int do_stats(int argc, char **argv)
+{
+	struct trace_bpf *skel;
+	struct opts o;
+	__u32 key, *prev = NULL;
+	double end;
+	int fd, n = 0;
+
+	if (argc && is_help(argv[0])) {
+		fprintf(stderr,
+			"Usage: %s [-j] stats [--hist] [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
+			"  Counts completions until Ctrl-C or --duration, then prints per cmd_op:\n"
+			"  count, errors, p50/p99 latency (log2 bucket bounds) and, with --hist,\n"
+			"  the log2 latency histogram.\n", bin_name);
+		return 0;
+	}
+	if (parse_opts(argc, argv, &o, true))
+		return -1;
+	skel = open_trace(&o, false);
+	if (!skel)
+		return -1;
+	setup_signals();
+	fprintf(stderr, "Counting ucmd completions... Hit Ctrl-C to end.\n");
+	end = o.duration ? now_s() + o.duration : 0;
+	while (!exiting && (!end || now_s() < end))
+		usleep(50000);
+
+	fd = bpf_map__fd(skel->maps.stats);
+	if (json_output)
+		printf("[");
+	else
+		printf("%-13s %-10s %10s %8s %10s %10s %10s\n", "OP", "CMD_OP", "COUNT",
+		       "ERRORS", "AVG(us)", "P50(us)", "P99(us)");
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		struct ucmd_op_stats st;
+		const char *op = cmd_op_name(key);
+		char opbuf[16];
+
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &st))
+			continue;
+		if (!op) {
+			snprintf(opbuf, sizeof(opbuf), "0x%x", key);
+			op = opbuf;
+		}
+		if (json_output) {
+			printf("%s{\"op\":\"%s\",\"cmd_op\":%u,\"count\":%llu,\"errors\":%llu,"
+			       "\"avg_ns\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu,\"hist\":[",
+			       n ? "," : "", op, key, (unsigned long long)st.count,
+			       (unsigned long long)st.errors,
+			       st.count ? (unsigned long long)(st.lat_sum_ns / st.count) : 0,
+			       quantile(&st, 0.5), quantile(&st, 0.99));
+			for (int i = 0; i < UCMD_HIST_SLOTS; i++)
+				printf("%s%llu", i ? "," : "", (unsigned long long)st.hist[i]);
+			printf("]}");
+		} else {
+			printf("%-13s 0x%08x %10llu %8llu %10.1f %10.1f %10.1f\n", op, key,
+			       (unsigned long long)st.count, (unsigned long long)st.errors,
+			       st.count ? st.lat_sum_ns / 1e3 / st.count : 0.0,
+			       quantile(&st, 0.5) / 1e3, quantile(&st, 0.99) / 1e3);
+		}
+		n++;
+	}
+	if (json_output)
+		printf("]\n");
+	else if (!n)
+		printf("no completions\n");
+	if (o.hist && !json_output) {
+		printf("\n");
+		prev = NULL;
+		while (!bpf_map_get_next_key(fd, prev, &key)) {
+			struct ucmd_op_stats st;
+			const char *op = cmd_op_name(key);
+			char opbuf[16];
+
+			prev = &key;
+			if (bpf_map_lookup_elem(fd, &key, &st))
+				continue;
+			if (!op) {
+				snprintf(opbuf, sizeof(opbuf), "0x%x", key);
+				op = opbuf;
+			}
+			print_hist(op, &st);
+		}
+	}
+	trace_bpf__destroy(skel);
+	return 0;
+}
