@@ -137,8 +137,23 @@ guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B
 demo: all
 	@tools/vm/run.sh demo
 
+# Benchmarks: one guest boot, every configuration interleaved over rounds;
+# tables, JSON and a chart under build/bench/. Not part of make check.
+$(B)/kmod/ucmd_bare.ko: $(B)/kmod/ucmd.ko tools/bench/ucmd_bare.c tools/bench/Kbuild kmod/ucmd_handler.h
+	@mkdir -p $(KSRC)/tools/bench
+	@cp -p tools/bench/ucmd_bare.c tools/bench/Kbuild $(KSRC)/tools/bench/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tools/bench modules
+	@cp $(KSRC)/tools/bench/ucmd_bare.ko $@
+
+$(B)/bin/ucmd-bench: tools/bench/ucmd-bench.c $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring -lpthread
+
+bench: guest $(B)/kmod/ucmd_bare.ko $(B)/bin/ucmd-bench
+	@tools/vm/run.sh bench
+
 clean:
 	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
-.PHONY: all deps kmod guest check check-debug demo clean
+.PHONY: all deps kmod guest check check-debug demo bench clean
 .DELETE_ON_ERROR:

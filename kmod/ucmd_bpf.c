@@ -155,13 +155,12 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 			  unsigned int issue_flags)
 {
-	struct io_uring_cmd *cmd = ucmd_req_cmd(req);
 	struct ucmd_bpf_ctx ctx;
 	struct ucmd_bpf_op *bop;
 	int ret;
 
 	bop = container_of(ucmd_req_handler_ops(req), struct ucmd_bpf_op, hops);
-	ucmd_bpf_ctx_init(&ctx, cmd->cmd_op, payload, issue_flags);
+	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags);
 	ret = bop->inst->ops->handle(&ctx);
 	/* BPF handlers are synchronous: never let them look queued. */
 	if (ret == -EIOCBQUEUED)

@@ -20,6 +20,8 @@
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/err.h>
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
@@ -27,6 +29,9 @@
 
 #define CREATE_TRACE_POINTS
 #include "ucmd_trace.h"
+
+/* ioctl() requests have no io_uring request to complete later. */
+#define UCMD_ASYNC_NONE ((struct ucmd_async *)ERR_PTR(-EOPNOTSUPP))
 
 static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 {
@@ -42,10 +47,14 @@ static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
  * io_uring_cmd_import_fixed(). Never for io_uring_cmd_done(): ucmd
  * completes the request.
  *
- * Return: the io_uring_cmd whose PDU holds @req.
+ * Return: the io_uring_cmd whose PDU holds @req, or NULL for a request
+ * that came through ioctl() (the handler then returns -EOPNOTSUPP if it
+ * needs io_uring).
  */
 struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
 {
+	if (req->async == UCMD_ASYNC_NONE)
+		return NULL;
 	return container_of((void *)req, struct io_uring_cmd, pdu);
 }
 EXPORT_SYMBOL_GPL(ucmd_req_cmd);
@@ -230,6 +239,50 @@ out:
 }
 
 /**
+ * ucmd_ioctl() - the same dispatch through ioctl(2), for comparison
+ * @file: an open /dev/ucmd
+ * @cmd_op: the cmd_op, as for IORING_OP_URING_CMD
+ * @arg: user address of the payload, _IOC_SIZE(@cmd_op) bytes
+ *
+ * Runs the lookup, the BPF validators and the handler as the uring_cmd
+ * path does, synchronously: what users would otherwise write. res2 is not
+ * delivered, and a handler that defers fails with -EOPNOTSUPP.
+ *
+ * Return: the handler's result; -EFAULT if the payload cannot be read;
+ * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op;
+ * a validator's errno; -ENOTTY for -EIOCBQUEUED/-EAGAIN results.
+ */
+long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
+{
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
+	struct ucmd_req req = { .async = UCMD_ASYNC_NONE };
+	size_t size = _IOC_SIZE(cmd_op);
+	char policy[UCMD_NAME_LEN];
+	long ret;
+
+	if (size > sizeof(payload))
+		return -EINVAL;
+	if (size && copy_from_user(payload, (void __user *)arg, size))
+		return -EFAULT;
+	req.h = ucmd_handler_get(cmd_op);
+	if (!req.h)
+		return -EOPNOTSUPP;
+	if (req.h->ops->cmd_op != cmd_op) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ucmd_bpf_validate(cmd_op, payload, 0, policy);
+	if (ret)
+		goto out;
+	ret = req.h->ops->issue(&req, payload, 0);
+	if (ret == -EIOCBQUEUED || ret == -EAGAIN)
+		ret = -ENOTTY;
+out:
+	ucmd_handler_put(req.h);
+	return ret;
+}
+
+/**
  * ucmd_req_set_res2() - set the res2 of a synchronous completion
  * @req: the request passed to ->issue
  * @res2: the value; it reaches userspace in cqe->big_cqe[0] on rings set up
@@ -259,7 +312,8 @@ EXPORT_SYMBOL_GPL(ucmd_req_set_res2);
  * ucmd_req_complete().
  *
  * Return: the private area, or NULL if it could not be allocated (the
- * handler then returns -ENOMEM) or the request was deferred already.
+ * handler then returns -ENOMEM), the request was deferred already, or it
+ * came through ioctl(), which cannot be deferred.
  */
 void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 {
@@ -270,7 +324,7 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 	async = kzalloc(struct_size(async, priv, priv_size), gfp);
 	if (!async)
 		return NULL;
-	async->cmd = ucmd_req_cmd(req);
+	async->cmd = container_of((void *)req, struct io_uring_cmd, pdu);
 	req->async = async;
 	atomic_long_inc(&ucmd_nr_async);
 	return async->priv;

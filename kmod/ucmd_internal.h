@@ -110,6 +110,7 @@ void ucmd_builtin_exit(void);
 u64 ucmd_features(void);
 
 int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg);
 
 /* Counters exposed in /sys/class/misc/ucmd/ (ucmd_main.c). */
 extern atomic_long_t ucmd_nr_async;

@@ -84,6 +84,7 @@ static const struct file_operations ucmd_fops = {
 	.open = ucmd_open,
 	.release = ucmd_release,
 	.uring_cmd = ucmd_uring_cmd,
+	.unlocked_ioctl = ucmd_ioctl,
 };
 
 static struct miscdevice ucmd_miscdev = {

@@ -28,12 +28,15 @@ static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,
 		   unsigned int issue_flags, int dir)
 {
 	struct io_uring_cmd *cmd = ucmd_req_cmd(req);
-	struct ucmd_file *uf = cmd->file->private_data;
 	bool nofault = issue_flags & IO_URING_F_NONBLOCK;
+	struct ucmd_file *uf;
 	struct iov_iter iter;
 	size_t done;
 	int ret;
 
+	if (!cmd)
+		return -EOPNOTSUPP;	/* ioctl(): no registered buffers */
+	uf = cmd->file->private_data;
 	if (!p->len || p->len > UCMD_BUF_SIZE ||
 	    p->offset > UCMD_BUF_SIZE - p->len)
 		return -EINVAL;

@@ -11,7 +11,7 @@ SUDO=""
 PKGS="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev
 qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox
-flex bison bc libssl-dev"
+flex bison bc libssl-dev python3"
 BPORTS="libbpf-dev libbpf1 bpftool"
 
 missing() {

@@ -5,6 +5,7 @@
 #   tools/vm/run.sh check   run every guest test; one line per test, then
 #                           the dmesg scan; exit 1 on any failure
 #   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
+#   tools/vm/run.sh bench   run tools/bench/bench.sh; tables under build/bench/
 # UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
 #
 # Inputs (made by the Makefile): build/kmod/ucmd.ko, build/tests/guest/*,
@@ -33,6 +34,8 @@ cp /bin/busybox "$V/root/bin/busybox"
 ln -s busybox "$V/root/bin/sh"
 cp "$top/tools/vm/init" "$V/root/init"
 cp "$top/tools/vm/demo.sh" "$V/root/demo.sh"
+cp "$top/tools/bench/bench.sh" "$V/root/bench.sh"
+[ -f "$B/kmod/ucmd_bare.ko" ] && cp "$B/kmod/ucmd_bare.ko" "$V/root/"
 cp "$B/kmod/ucmd.ko" "$B/kmod/ucmd_test.ko" "$V/root/"
 cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
@@ -53,6 +56,15 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 qrc=$?
 t1=$(date +%s)
 tr -d '\r' < "$V/results.log" > "$V/results.txt" 2>/dev/null || : > "$V/results.txt"
+
+if [ "$mode" = bench ]; then
+	grep -q '^UCMD-DONE' "$V/results.txt" || {
+		echo "Error: the guest did not finish (qemu exit $qrc); see $V/console.log" >&2
+		exit 1
+	}
+	grep '^BENCH-ERROR' "$V/results.txt" >&2
+	exec python3 "$top/tools/bench/report.py" "$V/results.txt" "$B/bench"
+fi
 
 if [ "$mode" = demo ]; then
 	sed -n '/^UCMD-RESULT insmod/,/^UCMD-DMESG-BEGIN/p' "$V/results.txt" |
