@@ -152,8 +152,12 @@ $(B)/bin/ucmd-bench: tools/bench/ucmd-bench.c $(UAPI) | $(B)/.deps
 bench: guest $(B)/kmod/ucmd_bare.ko $(B)/bin/ucmd-bench
 	@tools/vm/run.sh bench
 
+# The same with the guest clock counting instructions (one vCPU).
+bench-icount: guest $(B)/kmod/ucmd_bare.ko $(B)/bin/ucmd-bench
+	@UCMD_VM_ICOUNT=1 tools/vm/run.sh bench
+
 clean:
 	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
-.PHONY: all deps kmod guest check check-debug demo bench clean
+.PHONY: all deps kmod guest check check-debug demo bench bench-icount clean
 .DELETE_ON_ERROR:

@@ -98,6 +98,14 @@ struct ucmd_bpf_inst {
 };
 
 static DEFINE_MUTEX(ucmd_bpf_lock);
+/*
+ * Attached instances with ->validate; the dispatcher skips the validators
+ * while it is 0. Written under ucmd_bpf_lock, read locklessly: a request
+ * racing with attach may run before or after the new policy, as with any
+ * attach. (A plain counter, not a static key: patching the hot path while
+ * it runs is what the key would cost, and it crashed TCG guests.)
+ */
+int ucmd_bpf_nr_validators;
 static LIST_HEAD(ucmd_bpf_insts);
 static const struct btf *ucmd_btf;	/* this module's BTF (st_ops .init) */
 
@@ -355,6 +363,8 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 			goto err_unlock;
 	}
 	list_add_tail_rcu(&inst->node, &ucmd_bpf_insts);
+	if (ops->validate)
+		WRITE_ONCE(ucmd_bpf_nr_validators, ucmd_bpf_nr_validators + 1);
 	mutex_unlock(&ucmd_bpf_lock);
 	pr_info("attached %s%s%s\n", ops->name, ops->validate ? " validate" : "",
 		ops->handle ? " handle" : "");
@@ -380,6 +390,8 @@ static void ucmd_ops_unreg(void *kdata, struct bpf_link *link)
 		return;
 	}
 	list_del_rcu(&inst->node);
+	if (ops->validate)
+		WRITE_ONCE(ucmd_bpf_nr_validators, ucmd_bpf_nr_validators - 1);
 	mutex_unlock(&ucmd_bpf_lock);
 
 	ucmd_bpf_unregister_ops(inst);	/* waits for handle()s in flight */

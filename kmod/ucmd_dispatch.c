@@ -30,8 +30,12 @@
 #define CREATE_TRACE_POINTS
 #include "ucmd_trace.h"
 
-/* ioctl() requests have no io_uring request to complete later. */
+/*
+ * ioctl() requests have no io_uring request to complete later: their
+ * req->async is NONE, and REFUSED once a handler tried to defer.
+ */
 #define UCMD_ASYNC_NONE ((struct ucmd_async *)ERR_PTR(-EOPNOTSUPP))
+#define UCMD_ASYNC_REFUSED ((struct ucmd_async *)ERR_PTR(-EAGAIN))
 
 static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 {
@@ -53,7 +57,7 @@ static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
  */
 struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
 {
-	if (req->async == UCMD_ASYNC_NONE)
+	if (IS_ERR(req->async))
 		return NULL;
 	return container_of((void *)req, struct io_uring_cmd, pdu);
 }
@@ -129,6 +133,26 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	return 0;
 }
 
+/*
+ * The BPF validators, out of line: only called while one is attached
+ * (ucmd_bpf_nr_validators). A denial is traced here, completion included.
+ */
+static noinline int ucmd_validate(struct io_uring_cmd *cmd,
+				  struct ucmd_req *req, const void *payload,
+				  unsigned int issue_flags)
+{
+	char policy[UCMD_NAME_LEN];
+	int ret;
+
+	ret = ucmd_bpf_validate(cmd->cmd_op, payload, issue_flags, policy);
+	if (ret) {
+		trace_ucmd_deny(cmd->cmd_op, policy, ret,
+				io_uring_cmd_get_task(cmd));
+		ucmd_trace_done(cmd, req, ret, 0, UCMD_DONE_DENIED, policy);
+	}
+	return ret;
+}
+
 /**
  * ucmd_uring_cmd() - the .uring_cmd of /dev/ucmd
  * @cmd: the request; cmd->sqe is valid only during this call
@@ -146,8 +170,6 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
-	char policy[UCMD_NAME_LEN];
-	int kind = UCMD_DONE_SYNC;
 	u32 cmd_op = cmd->cmd_op;
 	size_t size = _IOC_SIZE(cmd_op);
 	bool first;
@@ -176,7 +198,8 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		goto out;
 	}
 	/* One copy out of the shared SQ ring: handlers never see the SQE. */
-	memcpy(payload, io_uring_sqe_cmd(cmd->sqe), size);
+	if (size)
+		memcpy(payload, io_uring_sqe_cmd(cmd->sqe), size);
 
 	req->h = ucmd_handler_get(cmd_op);
 	if (!req->h) {
@@ -187,13 +210,11 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		ret = -EINVAL;
 		goto out;
 	}
-	if (first) {
-		ret = ucmd_bpf_validate(cmd_op, payload, issue_flags, policy);
+	if (READ_ONCE(ucmd_bpf_nr_validators) && first) {
+		ret = ucmd_validate(cmd, req, payload, issue_flags);
 		if (ret) {
-			trace_ucmd_deny(cmd_op, policy, ret,
-					io_uring_cmd_get_task(cmd));
-			kind = UCMD_DONE_DENIED;
-			goto out;
+			ucmd_handler_put(req->h);
+			return ret;
 		}
 	}
 
@@ -231,8 +252,7 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return -EIOCBQUEUED;
 	}
 out:
-	ucmd_trace_done(cmd, req, ret, req->res2, kind,
-			kind == UCMD_DONE_DENIED ? policy : NULL);
+	ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC, NULL);
 	if (req->h)
 		ucmd_handler_put(req->h);
 	return ret;
@@ -249,8 +269,9 @@ out:
  * delivered, and a handler that defers fails with -EOPNOTSUPP.
  *
  * Return: the handler's result; -EFAULT if the payload cannot be read;
- * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op;
- * a validator's errno; -ENOTTY for -EIOCBQUEUED/-EAGAIN results.
+ * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op
+ * or a handler that defers or needs io_uring; a validator's errno;
+ * -ENOTTY for other -EIOCBQUEUED/-EAGAIN results.
  */
 long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 {
@@ -275,7 +296,9 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	if (ret)
 		goto out;
 	ret = req.h->ops->issue(&req, payload, 0);
-	if (ret == -EIOCBQUEUED || ret == -EAGAIN)
+	if (req.async == UCMD_ASYNC_REFUSED)
+		ret = -EOPNOTSUPP;
+	else if (ret == -EIOCBQUEUED || ret == -EAGAIN)
 		ret = -ENOTTY;
 out:
 	ucmd_handler_put(req.h);
@@ -319,8 +342,11 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 {
 	struct ucmd_async *async;
 
-	if (req->async)
+	if (req->async) {
+		if (IS_ERR(req->async))
+			req->async = UCMD_ASYNC_REFUSED;
 		return NULL;
+	}
 	async = kzalloc(struct_size(async, priv, priv_size), gfp);
 	if (!async)
 		return NULL;

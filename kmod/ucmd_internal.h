@@ -64,13 +64,39 @@ struct ucmd_req {
 	struct ucmd_async *async;
 };
 
-/* Registry key of a cmd_op: its type and number, not its size/direction. */
-static inline u32 ucmd_op_key(u32 cmd_op)
+/*
+ * The registry (ucmd_registry.c): ucmd_table[_IOC_TYPE] -> page of
+ * UCMD_TABLE_SIZE handler pointers indexed by _IOC_NR, both RCU-published.
+ */
+#define UCMD_TABLE_SIZE 256
+extern struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
+
+/**
+ * ucmd_handler_get() - look up the handler of a cmd_op and pin it
+ * @cmd_op: the cmd_op; its type and number select the handler
+ *
+ * O(1): two loads and a percpu_ref get, no call. Pair with
+ * ucmd_handler_put().
+ *
+ * Return: the handler with a reference held, or NULL if none is
+ * registered (or it is being unregistered).
+ */
+static inline struct ucmd_handler *ucmd_handler_get(u32 cmd_op)
 {
-	return (_IOC_TYPE(cmd_op) << 8) | _IOC_NR(cmd_op);
+	struct ucmd_handler __rcu **page;
+	struct ucmd_handler *h = NULL;
+
+	rcu_read_lock();
+	page = rcu_dereference(ucmd_table[_IOC_TYPE(cmd_op)]);
+	if (page) {
+		h = rcu_dereference(page[_IOC_NR(cmd_op)]);
+		if (h && !percpu_ref_tryget_live_rcu(&h->ref))
+			h = NULL;
+	}
+	rcu_read_unlock();
+	return h;
 }
 
-struct ucmd_handler *ucmd_handler_get(u32 cmd_op);
 static inline void ucmd_handler_put(struct ucmd_handler *h)
 {
 	percpu_ref_put(&h->ref);
@@ -97,6 +123,7 @@ ucmd_req_handler_ops(struct ucmd_req *req)
 	return req->h->ops;
 }
 
+extern int ucmd_bpf_nr_validators;
 int ucmd_bpf_init(void);
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 		      char *who);

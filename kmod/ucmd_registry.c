@@ -2,43 +2,53 @@
 /*
  * ucmd handler registry: cmd_op -> handler, O(1) and RCU-safe.
  *
- * The table is an xarray keyed by ucmd_op_key() (type and number of the
- * cmd_op, 16 bits, so at most three levels deep whatever the table holds).
- * Lookups run under rcu_read_lock() and take a per-request reference on
- * the handler's percpu_ref; register and unregister serialise on the
- * xarray's own lock. Unregister removes the entry, kills the reference and
- * waits for the requests still holding it, so that after it returns no
- * callback of the handler runs again. The entry itself is freed after an
- * RCU grace period.
+ * A handler is found by the type and number of its cmd_op (_IOC_TYPE,
+ * _IOC_NR) in a two-level table: ucmd_table[type] points to a page of 256
+ * handler pointers, allocated when the first handler of that type
+ * registers and kept until the module goes. A lookup is two dependent
+ * loads under rcu_read_lock() plus a percpu_ref get (ucmd_handler_get() in
+ * ucmd_internal.h), whatever the number of handlers.
+ *
+ * Writers (register, unregister) hold ucmd_table_lock. Unregister clears
+ * the slot, kills the handler's percpu_ref and waits for the requests still
+ * holding it, so that after it returns no callback of the handler runs
+ * again; the entry is freed after an RCU grace period, since a lookup may
+ * have loaded it just before the slot was cleared.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/xarray.h>
 #include <linux/slab.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/string.h>
 
 #include "ucmd_internal.h"
 
-static DEFINE_XARRAY(ucmd_handlers);
-
-struct ucmd_handler *ucmd_handler_get(u32 cmd_op)
-{
-	struct ucmd_handler *h;
-
-	rcu_read_lock();
-	h = xa_load(&ucmd_handlers, ucmd_op_key(cmd_op));
-	if (h && !percpu_ref_tryget_live(&h->ref))
-		h = NULL;
-	rcu_read_unlock();
-	return h;
-}
+struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
+static DEFINE_MUTEX(ucmd_table_lock);
 
 static void ucmd_handler_release(struct percpu_ref *ref)
 {
 	struct ucmd_handler *h = container_of(ref, struct ucmd_handler, ref);
 
 	complete(&h->released);
+}
+
+static struct ucmd_handler __rcu **ucmd_slot(u32 cmd_op, bool alloc)
+{
+	struct ucmd_handler __rcu **page;
+	u32 type = _IOC_TYPE(cmd_op);
+
+	lockdep_assert_held(&ucmd_table_lock);
+	page = rcu_dereference_protected(ucmd_table[type],
+					 lockdep_is_held(&ucmd_table_lock));
+	if (!page && alloc) {
+		page = kcalloc(UCMD_TABLE_SIZE, sizeof(*page), GFP_KERNEL);
+		if (!page)
+			return NULL;
+		rcu_assign_pointer(ucmd_table[type], page);
+	}
+	return page ? &page[_IOC_NR(cmd_op)] : NULL;
 }
 
 /**
@@ -53,6 +63,7 @@ static void ucmd_handler_release(struct percpu_ref *ref)
  */
 int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 {
+	struct ucmd_handler __rcu **slot;
 	struct ucmd_handler *h;
 	int ret;
 
@@ -69,16 +80,23 @@ int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 	if (ret)
 		goto err_free;
 
-	ret = xa_insert(&ucmd_handlers, ucmd_op_key(ops->cmd_op), h, GFP_KERNEL);
-	if (ret) {
-		if (ret == -EBUSY)
-			ret = -EEXIST;
-		goto err_ref;
+	mutex_lock(&ucmd_table_lock);
+	slot = ucmd_slot(ops->cmd_op, true);
+	if (!slot) {
+		ret = -ENOMEM;
+		goto err_unlock;
 	}
+	if (rcu_access_pointer(*slot)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	rcu_assign_pointer(*slot, h);
+	mutex_unlock(&ucmd_table_lock);
 	pr_debug("registered %s cmd_op 0x%x\n", ops->name, ops->cmd_op);
 	return 0;
 
-err_ref:
+err_unlock:
+	mutex_unlock(&ucmd_table_lock);
 	percpu_ref_exit(&h->ref);
 err_free:
 	kfree(h);
@@ -98,16 +116,20 @@ EXPORT_SYMBOL_GPL(ucmd_register_handler);
  */
 void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
 {
-	unsigned long key = ucmd_op_key(ops->cmd_op);
-	struct ucmd_handler *h;
+	struct ucmd_handler __rcu **slot;
+	struct ucmd_handler *h = NULL;
 
-	xa_lock(&ucmd_handlers);
-	h = xa_load(&ucmd_handlers, key);
-	if (h && h->ops == ops)
-		__xa_erase(&ucmd_handlers, key);
-	else
-		h = NULL;
-	xa_unlock(&ucmd_handlers);
+	mutex_lock(&ucmd_table_lock);
+	slot = ucmd_slot(ops->cmd_op, false);
+	if (slot) {
+		h = rcu_dereference_protected(*slot,
+					      lockdep_is_held(&ucmd_table_lock));
+		if (h && h->ops == ops)
+			RCU_INIT_POINTER(*slot, NULL);
+		else
+			h = NULL;
+	}
+	mutex_unlock(&ucmd_table_lock);
 	if (!h)
 		return;
 
@@ -119,6 +141,29 @@ void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
 }
 EXPORT_SYMBOL_GPL(ucmd_unregister_handler);
 
+/* The handlers @mod registered, or any handler if @mod is NULL: one. */
+static const struct ucmd_handler_ops *ucmd_find_owned(struct module *mod)
+{
+	const struct ucmd_handler_ops *ops = NULL;
+	struct ucmd_handler __rcu **page;
+	struct ucmd_handler *h;
+	int t, n;
+
+	mutex_lock(&ucmd_table_lock);
+	for (t = 0; t < UCMD_TABLE_SIZE && !ops; t++) {
+		page = rcu_dereference_protected(ucmd_table[t],
+						 lockdep_is_held(&ucmd_table_lock));
+		for (n = 0; page && n < UCMD_TABLE_SIZE && !ops; n++) {
+			h = rcu_dereference_protected(page[n],
+						      lockdep_is_held(&ucmd_table_lock));
+			if (h && (!mod || h->ops->owner == mod))
+				ops = h->ops;
+		}
+	}
+	mutex_unlock(&ucmd_table_lock);
+	return ops;
+}
+
 /*
  * A module that registered a handler and is being unloaded without having
  * unregistered it would leave ucmd calling into freed code: unregister its
@@ -127,18 +172,15 @@ EXPORT_SYMBOL_GPL(ucmd_unregister_handler);
 static int ucmd_module_notify(struct notifier_block *nb, unsigned long action,
 			      void *data)
 {
+	const struct ucmd_handler_ops *ops;
 	struct module *mod = data;
-	struct ucmd_handler *h;
-	unsigned long key;
 
 	if (action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
-	xa_for_each(&ucmd_handlers, key, h) {
-		if (h->ops->owner != mod)
-			continue;
+	while ((ops = ucmd_find_owned(mod))) {
 		pr_err("module %s left handler %s registered; unregistering it\n",
-		       mod->name, h->ops->name);
-		ucmd_unregister_handler(h->ops);
+		       mod->name, ops->name);
+		ucmd_unregister_handler(ops);
 	}
 	return NOTIFY_DONE;
 }
@@ -154,7 +196,10 @@ int ucmd_registry_init(void)
 
 void ucmd_registry_exit(void)
 {
+	int t;
+
 	unregister_module_notifier(&ucmd_module_nb);
-	WARN_ON(!xa_empty(&ucmd_handlers));
-	xa_destroy(&ucmd_handlers);
+	WARN_ON(ucmd_find_owned(NULL));
+	for (t = 0; t < UCMD_TABLE_SIZE; t++)
+		kfree(rcu_dereference_protected(ucmd_table[t], true));
 }

@@ -10,6 +10,15 @@ CONFIGS="io_uring-nop bare ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
 ioctl-nop ioctl-echo ucmd-delay0 ucmd-nop+rules ucmd-bpf-arith ucmd-nop+trace
 ucmd-nop-4096ops ucmd-nop-2rings"
 
+# ucmd.bench=CFG,CFG and ucmd.rounds=N on the kernel command line narrow
+# the run (make bench UCMD_BENCH=... for the measure-by-removing loop).
+for a in $(cat /proc/cmdline); do
+	case "$a" in
+	ucmd.bench=*) CONFIGS=$(echo "${a#ucmd.bench=}" | tr , ' ') ;;
+	ucmd.rounds=*) ROUNDS=${a#ucmd.rounds=} ;;
+	esac
+done
+
 insmod /ucmd_bare.ko || echo "BENCH-ERROR insmod ucmd_bare"
 
 setup() {
@@ -40,6 +49,10 @@ teardown() {
 	ucmd-nop-4096ops) rmmod ucmd_bare && insmod /ucmd_bare.ko ;;
 	esac
 }
+
+# Warm-up, discarded: boot-time work still running would be charged to
+# whichever configuration came first.
+ucmd-bench io_uring-nop 32 1 > /dev/null
 
 echo "BENCH-INFO rounds=$ROUNDS seconds=$SECS cpus=$(nproc) kernel=$(uname -r)"
 for r in $(seq $ROUNDS); do

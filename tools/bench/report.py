@@ -11,6 +11,9 @@ import subprocess
 import sys
 
 results, out = sys.argv[1], sys.argv[2]
+icount = "--icount" in sys.argv[3:]
+clock = ("icount guest (1 vCPU, clock = executed instructions: exact path ratios)"
+         if icount else "TCG guest, wall clock")
 os.makedirs(out, exist_ok=True)
 runs, info, failed = {}, "", []
 for line in open(results, errors="replace"):
@@ -31,7 +34,9 @@ med = {k: statistics.median(v) for k, v in runs.items()}
 
 
 def ratio(c, b, base):
-    return med[(c, b)] / med[(base, b)] if (base, b) in med and med[(base, b)] else None
+    if (c, b) not in med or not med.get((base, b)):
+        return None
+    return med[(c, b)] / med[(base, b)]
 
 
 rows = []
@@ -49,7 +54,7 @@ for c in configs:
 def tgt(name, num, den, b, want):
     r = ratio(num, b, den)
     return {"target": name, "batch": b, "ratio": r, "want": want,
-            "met": r is not None and r >= want}
+            "met": None if r is None else r >= want}
 
 
 targets = []
@@ -62,12 +67,12 @@ for b in batches:
     targets.append(tgt("tracing drained >= 0.80 x without", "ucmd-nop+trace", "ucmd-nop", b, 0.80))
     targets.append(tgt("4096 cmd_ops ~ 1 cmd_op", "ucmd-nop-4096ops", "ucmd-nop", b, 0.95))
 
-json.dump({"info": info, "results": rows, "targets": targets, "failed": failed},
+json.dump({"clock": clock, "info": info, "results": rows, "targets": targets, "failed": failed},
           open(f"{out}/results.json", "w"), indent=1)
 
 fmt = lambda r: "-" if r is None else f"{r:.2f}"
 with open(f"{out}/results.md", "w") as md:
-    md.write(f"Guest: {info}. Median of the rounds (min-max), ops/s; ratios to the bare "
+    md.write(f"{clock}; {info}. Median of the rounds (min-max), ops/s; ratios to the bare "
              ".uring_cmd module and to IORING_OP_NOP at the same batch size.\n\n")
     md.write("| config | batch | ops/s (median) | min-max | x bare | x NOP |\n|---|---:|---:|---:|---:|---:|\n")
     for r in rows:
@@ -75,7 +80,8 @@ with open(f"{out}/results.md", "w") as md:
                  f"{r['min_ops_s']:,}-{r['max_ops_s']:,} | {fmt(r['vs_bare'])} | {fmt(r['vs_nop'])} |\n")
     md.write("\n| target | batch | ratio | met |\n|---|---:|---:|---|\n")
     for t in targets:
-        md.write(f"| {t['target']} | {t['batch']} | {fmt(t['ratio'])} | {'yes' if t['met'] else 'NO'} |\n")
+        if t["ratio"] is not None:
+            md.write(f"| {t['target']} | {t['batch']} | {fmt(t['ratio'])} | {'yes' if t['met'] else 'NO'} |\n")
     if failed:
         md.write("\nFailed cells: " + ", ".join(failed) + "\n")
 
@@ -87,7 +93,8 @@ with open(dat, "w") as d:
         d.write(f"{b} " + " ".join(str(round(med.get((c, b), 0))) for c in configs) + "\n")
 plot = f"""set terminal pngcairo size 1200,700
 set output '{out}/chart.png'
-set title 'ucmd: ops/s by batch size (median of rounds, TCG guest)'
+set termoption noenhanced
+set title 'ucmd: ops/s by batch size (median of rounds, {clock})'
 set logscale x 2
 set logscale y
 set xlabel 'requests per submit'

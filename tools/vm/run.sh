@@ -7,6 +7,9 @@
 #   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
 #   tools/vm/run.sh bench   run tools/bench/bench.sh; tables under build/bench/
 # UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
+# UCMD_VM_ICOUNT=1 boots with -icount shift=0,sleep=off on one vCPU: the
+# guest clock counts executed instructions, so ratios are exact and
+# repeatable (../shared/platform.md); for make bench-icount.
 #
 # Inputs (made by the Makefile): build/kmod/ucmd.ko, build/tests/guest/*,
 # build/bin/* (static). Results: build/vm/{console,results}.log.
@@ -45,10 +48,13 @@ cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
 
 rm -f "$V/console.log" "$V/results.log"
 t0=$(date +%s)
+cpus="-smp 2"
+[ -n "${UCMD_VM_ICOUNT:-}" ] && cpus="-smp 1 -icount shift=0,sleep=off"
+# shellcheck disable=SC2086
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
-	-accel tcg -cpu max -m 1G -smp 2 -nographic -no-reboot \
+	-accel tcg -cpu max -m 1G $cpus -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS}" \
+	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \
@@ -63,7 +69,8 @@ if [ "$mode" = bench ]; then
 		exit 1
 	}
 	grep '^BENCH-ERROR' "$V/results.txt" >&2
-	exec python3 "$top/tools/bench/report.py" "$V/results.txt" "$B/bench"
+	exec python3 "$top/tools/bench/report.py" "$V/results.txt" \
+		"$B/bench${UCMD_VM_ICOUNT:+-icount}" ${UCMD_VM_ICOUNT:+--icount}
 fi
 
 if [ "$mode" = demo ]; then
