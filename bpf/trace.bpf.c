@@ -17,6 +17,12 @@ const volatile __u32 filter_op;		/* 0: every cmd_op */
 const volatile __u32 filter_pid;	/* 0: every process */
 const volatile bool errors_only;
 const volatile bool emit_events = true;	/* false: stats only */
+/*
+ * Wake the reader only once this much is queued: a wake-up per event costs
+ * more than the event. The reader polls every 100 ms regardless, so
+ * events are late by at most that.
+ */
+const volatile __u64 wakeup_bytes = 32768;
 
 __u64 lost;				/* events the ring buffer had no room for */
 
@@ -100,6 +106,7 @@ int BPF_PROG(on_complete, __u32 cmd_op, const char *name, int res, __u64 res2,
 	e->kind = kind;
 	__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
 	bpf_probe_read_kernel_str(e->name, sizeof(e->name), name);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 	return 0;
 }

@@ -128,6 +128,47 @@ static int build_payload(const struct op_desc *op, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * Issue @cmd_op with an 80-byte @payload on an SQE128 + CQE32 ring and
+ * wait for its CQE. Returns 0 with *res and *res2 set, or -1 after an
+ * error line.
+ */
+static int issue_one(__u32 cmd_op, const void *payload, int *res,
+		     unsigned long long *res2)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd, ret;
+
+	fd = open_dev();
+	if (fd < 0)
+		return -1;
+	ret = io_uring_queue_init(4, &ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	if (ret) {
+		p_err("io_uring_queue_init: %s", strerror(-ret));
+		close(fd);
+		return -1;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = cmd_op;
+	memcpy(sqe->cmd, payload, UCMD_PAYLOAD_SQE128);
+	ret = io_uring_submit_and_wait(&ring, 1);
+	if (ret >= 0)
+		ret = io_uring_peek_cqe(&ring, &cqe);
+	if (ret < 0) {
+		p_err("io_uring_submit_and_wait: %s", strerror(-ret));
+	} else {
+		*res = cqe->res;
+		*res2 = cqe->big_cqe[0];
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return ret < 0 ? -1 : 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	fprintf(stderr, "Usage: %s cmd OP [ARG...]\n       OP := {", bin_name);
@@ -142,13 +183,11 @@ static int cmd_help(int argc, char **argv)
 int do_cmd(int argc, char **argv)
 {
 	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };
+	unsigned long long res2;
 	const struct op_desc *op;
-	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
-	struct io_uring ring;
 	const char *name, *en;
 	__u32 cmd_op;
-	int fd, ret;
+	int res;
 
 	if (argc < 1 || is_help(argv[0])) {
 		cmd_help(argc, argv);
@@ -176,42 +215,19 @@ int do_cmd(int argc, char **argv)
 		}
 	}
 
-	fd = open_dev();
-	if (fd < 0)
+	if (issue_one(cmd_op, payload, &res, &res2))
 		return -1;
-	ret = io_uring_queue_init(4, &ring, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
-	if (ret) {
-		p_err("io_uring_queue_init: %s", strerror(-ret));
-		close(fd);
-		return -1;
-	}
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = cmd_op;
-	memcpy(sqe->cmd, payload, sizeof(payload));
-	ret = io_uring_submit_and_wait(&ring, 1);
-	if (ret < 0 || (ret = io_uring_peek_cqe(&ring, &cqe))) {
-		p_err("io_uring_submit_and_wait: %s", strerror(-ret));
-		goto out;
-	}
 	name = cmd_op_name(cmd_op);
-	en = cqe->res < 0 ? errno_name(-cqe->res) : NULL;
+	en = res < 0 ? errno_name(-res) : NULL;
 	if (json_output)
 		printf("{\"op\":\"%s\",\"cmd_op\":%u,\"res\":%d,\"errno\":%s%s%s,\"res2\":%llu}\n",
-		       name ? name : "", cmd_op, cqe->res, en ? "\"" : "",
-		       en ? en : "null", en ? "\"" : "",
-		       (unsigned long long)cqe->big_cqe[0]);
+		       name ? name : "", cmd_op, res, en ? "\"" : "",
+		       en ? en : "null", en ? "\"" : "", res2);
 	else
 		printf("%-12s cmd_op 0x%08x  res %d%s%s%s  res2 0x%llx\n",
-		       name ? name : "-", cmd_op, cqe->res, en ? " (" : "",
-		       en ? en : "", en ? ")" : "",
-		       (unsigned long long)cqe->big_cqe[0]);
-	io_uring_cqe_seen(&ring, cqe);
-	ret = 0;
-out:
-	io_uring_queue_exit(&ring);
-	close(fd);
-	return ret;
+		       name ? name : "-", cmd_op, res, en ? " (" : "",
+		       en ? en : "", en ? ")" : "", res2);
+	return 0;
 }
 
 /* Does the running kernel know ucmd.ko's struct_ops type? */
@@ -241,42 +257,24 @@ int do_feature(int argc, char **argv)
 		"res2 (CQE32)", "handler API", "tracepoints", "sleep (io-wq)",
 		"read/write (fixed buffers)",
 	};
-	unsigned long long mask = 0;
+	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };
+	unsigned long long mask = 0, res2;
 	struct ucmd_features f = { .addr = (unsigned long)&mask };
-	struct io_uring_cqe *cqe;
-	struct io_uring_sqe *sqe;
-	struct io_uring ring;
 	struct utsname u;
-	int fd, ret, st;
+	int res, st;
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr, "Usage: %s feature\n", bin_name);
 		return 0;
 	}
+	memcpy(payload, &f, sizeof(f));
 	uname(&u);
-	fd = open_dev();
-	if (fd < 0)
+	if (issue_one(UCMD_CMD_GET_FEATURES, payload, &res, &res2))
 		return -1;
-	ret = io_uring_queue_init(2, &ring, 0);
-	if (ret) {
-		p_err("io_uring_queue_init: %s", strerror(-ret));
-		close(fd);
+	if (res < 0) {
+		p_err("GET_FEATURES failed: %s", strerror(-res));
 		return -1;
 	}
-	sqe = io_uring_get_sqe(&ring);
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = UCMD_CMD_GET_FEATURES;
-	memcpy(sqe->cmd, &f, sizeof(f));
-	ret = io_uring_submit_and_wait(&ring, 1);
-	if (ret < 0 || io_uring_peek_cqe(&ring, &cqe) || cqe->res < 0) {
-		p_err("GET_FEATURES failed");
-		io_uring_queue_exit(&ring);
-		close(fd);
-		return -1;
-	}
-	io_uring_cqe_seen(&ring, cqe);
-	io_uring_queue_exit(&ring);
-	close(fd);
 	st = struct_ops_supported();
 	if (json_output) {
 		printf("{\"kernel\":\"%s\",\"features\":%llu,\"struct_ops\":%s,\"libbpf\":\"%u.%u\"}\n",

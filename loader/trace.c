@@ -313,11 +313,24 @@ static void print_hist(const char *op, const struct ucmd_op_stats *st)
 	printf("\n");
 }
 
+#define MAX_OPS 1024	/* the stats map's max_entries */
+
+static void op_label(__u32 cmd_op, char *buf, size_t len)
+{
+	const char *name = cmd_op_name(cmd_op);
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "0x%x", cmd_op);
+}
+
 int do_stats(int argc, char **argv)
 {
+	static struct ucmd_op_stats st[MAX_OPS];
+	__u32 keys[MAX_OPS], *prev = NULL;
 	struct trace_bpf *skel;
 	struct opts o;
-	__u32 key, *prev = NULL;
 	double end;
 	int fd, n = 0;
 
@@ -340,41 +353,38 @@ int do_stats(int argc, char **argv)
 	while (!exiting && (!end || now_s() < end))
 		usleep(50000);
 
+	/* Read every cmd_op's counters once, then print them. */
 	fd = bpf_map__fd(skel->maps.stats);
+	while (n < MAX_OPS && !bpf_map_get_next_key(fd, prev, &keys[n])) {
+		prev = &keys[n];
+		if (!bpf_map_lookup_elem(fd, &keys[n], &st[n]))
+			n++;
+	}
 	if (json_output)
 		printf("[");
 	else
 		printf("%-13s %-10s %10s %8s %10s %10s %10s\n", "OP", "CMD_OP", "COUNT",
 		       "ERRORS", "AVG(us)", "P50(us)", "P99(us)");
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		struct ucmd_op_stats st;
-		const char *op = cmd_op_name(key);
-		char opbuf[16];
+	for (int i = 0; i < n; i++) {
+		char op[16];
 
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &st))
-			continue;
-		if (!op) {
-			snprintf(opbuf, sizeof(opbuf), "0x%x", key);
-			op = opbuf;
-		}
+		op_label(keys[i], op, sizeof(op));
 		if (json_output) {
 			printf("%s{\"op\":\"%s\",\"cmd_op\":%u,\"count\":%llu,\"errors\":%llu,"
 			       "\"avg_ns\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu,\"hist\":[",
-			       n ? "," : "", op, key, (unsigned long long)st.count,
-			       (unsigned long long)st.errors,
-			       st.count ? (unsigned long long)(st.lat_sum_ns / st.count) : 0,
-			       quantile(&st, 0.5), quantile(&st, 0.99));
-			for (int i = 0; i < UCMD_HIST_SLOTS; i++)
-				printf("%s%llu", i ? "," : "", (unsigned long long)st.hist[i]);
+			       i ? "," : "", op, keys[i], (unsigned long long)st[i].count,
+			       (unsigned long long)st[i].errors,
+			       st[i].count ? (unsigned long long)(st[i].lat_sum_ns / st[i].count) : 0,
+			       quantile(&st[i], 0.5), quantile(&st[i], 0.99));
+			for (int b = 0; b < UCMD_HIST_SLOTS; b++)
+				printf("%s%llu", b ? "," : "", (unsigned long long)st[i].hist[b]);
 			printf("]}");
 		} else {
-			printf("%-13s 0x%08x %10llu %8llu %10.1f %10.1f %10.1f\n", op, key,
-			       (unsigned long long)st.count, (unsigned long long)st.errors,
-			       st.count ? st.lat_sum_ns / 1e3 / st.count : 0.0,
-			       quantile(&st, 0.5) / 1e3, quantile(&st, 0.99) / 1e3);
+			printf("%-13s 0x%08x %10llu %8llu %10.1f %10.1f %10.1f\n", op, keys[i],
+			       (unsigned long long)st[i].count, (unsigned long long)st[i].errors,
+			       st[i].count ? st[i].lat_sum_ns / 1e3 / st[i].count : 0.0,
+			       quantile(&st[i], 0.5) / 1e3, quantile(&st[i], 0.99) / 1e3);
 		}
-		n++;
 	}
 	if (json_output)
 		printf("]\n");
@@ -382,20 +392,11 @@ int do_stats(int argc, char **argv)
 		printf("no completions\n");
 	if (o.hist && !json_output) {
 		printf("\n");
-		prev = NULL;
-		while (!bpf_map_get_next_key(fd, prev, &key)) {
-			struct ucmd_op_stats st;
-			const char *op = cmd_op_name(key);
-			char opbuf[16];
+		for (int i = 0; i < n; i++) {
+			char op[16];
 
-			prev = &key;
-			if (bpf_map_lookup_elem(fd, &key, &st))
-				continue;
-			if (!op) {
-				snprintf(opbuf, sizeof(opbuf), "0x%x", key);
-				op = opbuf;
-			}
-			print_hist(op, &st);
+			op_label(keys[i], op, sizeof(op));
+			print_hist(op, &st[i]);
 		}
 	}
 	trace_bpf__destroy(skel);

@@ -8,7 +8,7 @@ SECS=0.3
 BATCHES="1 8 32 128"
 CONFIGS="io_uring-nop bare ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
 ioctl-nop ioctl-echo ucmd-delay0 ucmd-nop+rules ucmd-bpf-arith ucmd-nop+trace
-ucmd-nop-4096ops ucmd-nop-2rings"
+ucmd-nop+stats ucmd-nop-4096ops ucmd-nop-2rings"
 
 # ucmd.bench=CFG,CFG and ucmd.rounds=N on the kernel command line narrow
 # the run (make bench UCMD_BENCH=... for the measure-by-removing loop).
@@ -29,8 +29,10 @@ setup() {
 		ucmdctl rule add echo deny EPERM ;;
 	ucmd-bpf-arith)
 		ucmdctl handler load arith > /dev/null ;;
-	ucmd-nop+trace)
-		ucmdctl trace > /dev/null 2> /tmp/trace.err &
+	ucmd-nop+trace | ucmd-nop+stats)
+		# trace: events drained and formatted by ucmdctl; stats: the
+		# same BPF program counting in the kernel, no events.
+		ucmdctl ${1#ucmd-nop+} > /dev/null 2> /tmp/trace.err &
 		TP=$!
 		for i in $(seq 50); do
 			grep -q 'Hit Ctrl-C' /tmp/trace.err && break
@@ -45,7 +47,7 @@ teardown() {
 	case $1 in
 	ucmd-nop+rules) ucmdctl policy unload rules > /dev/null ;;
 	ucmd-bpf-arith) ucmdctl handler unload arith > /dev/null ;;
-	ucmd-nop+trace) kill -INT $TP; wait $TP ;;
+	ucmd-nop+trace | ucmd-nop+stats) kill -INT $TP; wait $TP ;;
 	ucmd-nop-4096ops) rmmod ucmd_bare && insmod /ucmd_bare.ko ;;
 	esac
 }

@@ -65,6 +65,7 @@ for b in [b for b in batches if b > 1]:
 for b in batches:
     targets.append(tgt("rules policy >= 0.90 x without", "ucmd-nop+rules", "ucmd-nop", b, 0.90))
     targets.append(tgt("tracing drained >= 0.80 x without", "ucmd-nop+trace", "ucmd-nop", b, 0.80))
+    targets.append(tgt("(in-kernel stats only) >= 0.80 x without", "ucmd-nop+stats", "ucmd-nop", b, 0.80))
     targets.append(tgt("4096 cmd_ops ~ 1 cmd_op", "ucmd-nop-4096ops", "ucmd-nop", b, 0.95))
 
 json.dump({"clock": clock, "info": info, "results": rows, "targets": targets, "failed": failed},

@@ -45,6 +45,7 @@ static const struct config configs[] = {
 	{ "ucmd-nop+rules", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
 	{ "ucmd-bpf-arith", K_URING_CMD, "/dev/ucmd", UCMD_ARITH_ADD, 0, 1 },
 	{ "ucmd-nop+trace", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
+	{ "ucmd-nop+stats", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
 	{ "ucmd-nop-4096ops", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
 	{ "ucmd-nop-2rings", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 2 },
 };
