@@ -9,9 +9,9 @@
 set -u
 cleanup
 
-start() {	# start [ARGS...]: trace in the background until it is attached
+start() {	# start FILE ARGS...: ucmdctl ARGS in the background, until attached
 	out=$1; shift
-	ucmdctl -j "$@" > "$out" 2> "$out.err" &
+	ucmdctl "$@" > "$out" 2> "$out.err" &
 	TP=$!
 	for i in $(seq 50); do
 		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
@@ -33,7 +33,7 @@ ucmdctl policy load rules > /dev/null || fail "load rules"
 ucmdctl rule add sum deny EACCES || fail "rule"
 
 # The whole mix, once each.
-start /tmp/t1 trace
+start /tmp/t1 -j trace
 trace-mix & MP=$!
 wait $MP || fail "trace-mix"
 sleep 0.3
@@ -57,16 +57,18 @@ expect_count $T '"op":"delay",.*"res":-125,"errno":"ECANCELED",.*"kind":"cancell
 expect_count $T '"summary":{"events":16,"lost":0}' 1
 
 # Filters: --op and --errors together; --pid picks one of two processes.
-start /tmp/t2 trace --op echo --errors
+start /tmp/t2 -j trace --op echo --errors
 trace-mix || fail "trace-mix"
 sleep 0.3
 stop
 expect_count /tmp/t2 '"cmd_op"' 2
 expect_count /tmp/t2 '"op":"echo",.*"res":-5,' 2
 
-trace-mix 1.5 & MP=$!
-trace-mix 1.5 & OTHER=$!
-start /tmp/t3 trace --pid $MP
+rm -f /tmp/go
+trace-mix @/tmp/go & MP=$!	# both wait for the tracer to attach
+trace-mix @/tmp/go & OTHER=$!
+start /tmp/t3 -j trace --pid $MP
+touch /tmp/go
 wait $MP || fail "trace-mix"
 wait $OTHER || fail "trace-mix"
 sleep 0.3
@@ -81,17 +83,16 @@ ucmdctl -j trace --duration 1 > /tmp/t4 2>/dev/null || fail "trace --duration"
 expect_count /tmp/t4 '"summary"' 1
 
 # stats: counts per op.
-start /tmp/s1 stats
+start /tmp/s1 -j stats
 trace-mix || fail "trace-mix"
 sleep 0.3
 stop
 expect_count /tmp/s1 '"op":"echo","cmd_op":[0-9]*,"count":7,"errors":2,' 1
 expect_count /tmp/s1 '"op":"delay","cmd_op":[0-9]*,"count":7,"errors":4,' 1
 expect_count /tmp/s1 '"op":"sum","cmd_op":[0-9]*,"count":2,"errors":2,' 1
-ucmdctl stats --hist --duration 2 > /tmp/s2 2>/dev/null & SP=$!
-sleep 0.5
+start /tmp/s2 stats --hist
 trace-mix || fail "trace-mix"
-wait $SP || fail "stats --hist"
+stop
 grep -q '^@latency_ns\[delay\]:' /tmp/s2 || { cat /tmp/s2 >&2; fail "no histogram"; }
 grep -q '|@' /tmp/s2 || fail "histogram has no bars"
 

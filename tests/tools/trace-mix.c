@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trace-mix [DELAY_S]: issue a known mix of requests for the tracing tests
- * (tests/guest/trace.sh), after sleeping DELAY_S seconds:
+ * trace-mix [DELAY_S | @FILE]: issue a known mix of requests for the
+ * tracing tests (tests/guest/trace.sh), after sleeping DELAY_S seconds or
+ * once FILE exists (at most 60 s):
  *   5 ECHO    res i,    res2 1000+i   sync
  *   3 DELAY   res 20+i, res2 2000+i   async, 2 ms
  *   2 ECHO    res -EIO, res2 3000+i   failing
@@ -22,8 +23,12 @@ int main(int argc, char **argv)
 	struct t_cqe cqe[16];
 	int fd, n = 0;
 
-	if (argc > 1)
+	if (argc > 1 && argv[1][0] == '@') {
+		for (int i = 0; i < 6000 && access(argv[1] + 1, F_OK); i++)
+			usleep(10000);
+	} else if (argc > 1) {
 		usleep(atof(argv[1]) * 1e6);
+	}
 	fd = t_open_dev();
 	t_ring_init(&ring, 32, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
 	for (int i = 0; i < 5; i++) {
