@@ -31,4 +31,28 @@ static inline bool ucmd_first_issue(struct io_uring_cmd *cmd,
 	       (cmd_to_io_kiocb(cmd)->flags & REQ_F_FORCE_ASYNC);
 }
 
+/**
+ * ucmd_cmd_payload() - where to copy this issue's payload from
+ * @cmd: the request
+ * @first: ucmd_first_issue() of this call
+ *
+ * Linux 6.12's io_uring_cmd() copies the SQE into req->async_data when
+ * ->uring_cmd returns -EAGAIN, but leaves cmd->sqe pointing at the SQ ring
+ * slot, which userspace may have reused by the time io-wq issues the
+ * request again (tests/guest/reissue-sqe-copy.c shows it). On that
+ * re-issue, read io_uring's copy. On kernels that point cmd->sqe at the
+ * copy themselves the two are the same.
+ *
+ * Return: the command area (sqe->cmd) to copy the payload from.
+ */
+static inline const void *ucmd_cmd_payload(struct io_uring_cmd *cmd,
+					   bool first)
+{
+	struct io_kiocb *req = cmd_to_io_kiocb(cmd);
+
+	if (!first && (req->flags & REQ_F_ASYNC_DATA) && req->async_data)
+		return io_uring_sqe_cmd(req->async_data);
+	return io_uring_sqe_cmd(cmd->sqe);
+}
+
 #endif /* _UCMD_COMPAT_H */

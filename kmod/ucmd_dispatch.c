@@ -199,7 +199,7 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	}
 	/* One copy out of the shared SQ ring: handlers never see the SQE. */
 	if (size)
-		memcpy(payload, io_uring_sqe_cmd(cmd->sqe), size);
+		memcpy(payload, ucmd_cmd_payload(cmd, first), size);
 
 	req->h = ucmd_handler_get(cmd_op);
 	if (!req->h) {
