@@ -24,11 +24,13 @@ struct worker {
 	int failed;
 };
 
-static int ok_res(int kind, int res, struct worker *w)
+static int ok_res(unsigned long long user_data, int res, void *arg)
 {
+	struct worker *w = arg;
+
 	if (res == -EACCES)		/* deny_all attached */
 		return 1;
-	switch (kind) {
+	switch (user_data % 3) {
 	case 0:				/* kv_put: stored, or no handler */
 	case 1:				/* kv_get */
 		if (res == 0 || res == -ENOENT)
@@ -44,13 +46,10 @@ static int ok_res(int kind, int res, struct worker *w)
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	struct t_cqe cqes[BATCH];
 	struct io_uring ring;
 
 	t_ring_init(&ring, BATCH, IORING_SETUP_CQE32);
 	while (!stop) {
-		int seen[BATCH] = { 0 };
-
 		for (int i = 0; i < BATCH; i++) {
 			struct ucmd_kv kv = { .key = i, .value = i * 10 };
 			struct ucmd_echo e = { .res = 3 };
@@ -64,19 +63,9 @@ static void *work(void *arg)
 			if (i & 4)	/* some from io-wq */
 				sqe->flags |= IOSQE_ASYNC;
 		}
-		if (io_uring_submit(&ring) != BATCH ||
-		    t_collect(&ring, cqes, BATCH, 5000) != BATCH) {
-			t_err("lost completions");
+		if (t_batch(&ring, BATCH, ok_res, w)) {
 			w->failed = 1;
 			break;
-		}
-		for (int i = 0; i < BATCH; i++) {
-			unsigned long long u = cqes[i].user_data;
-
-			if (u >= BATCH || seen[u]++ || !ok_res(u % 3, cqes[i].res, w)) {
-				t_err("user_data %llu res %d", u, cqes[i].res);
-				w->failed = 1;
-			}
 		}
 		w->batches++;
 	}

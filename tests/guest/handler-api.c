@@ -33,6 +33,7 @@ int main(void)
 	pthread_t thr;
 	int fd, ret;
 
+	t_unload_module("ucmd_test", 0);	/* left by a failed test */
 	ret = t_load_module("/ucmd_test.ko");
 	T_CHECK(ret == 0, "load ucmd_test.ko: %s (see dmesg)", strerror(-ret));
 	fd = t_open_dev();

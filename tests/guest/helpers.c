@@ -135,6 +135,31 @@ int t_run_one(struct io_uring *ring, struct t_cqe *out)
 	return t_expect_no_cqe(ring, 10);
 }
 
+int t_batch(struct io_uring *ring, int nr,
+	    int (*ok)(unsigned long long user_data, int res, void *arg),
+	    void *arg)
+{
+	struct t_cqe cqes[nr];
+	char seen[nr];
+	int ret = 0;
+
+	memset(seen, 0, nr);
+	if (io_uring_submit(ring) != nr || t_collect(ring, cqes, nr, 5000) != nr) {
+		t_err("batch of %d: lost completions", nr);
+		return -1;
+	}
+	for (int i = 0; i < nr; i++) {
+		unsigned long long u = cqes[i].user_data;
+
+		if (u >= (unsigned long long)nr || seen[u]++ || !ok(u, cqes[i].res, arg)) {
+			t_err("user_data %llu res %d (duplicate, unknown or wrong)",
+			      u, cqes[i].res);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
 long t_sysfs_long(const char *name)
 {
 	char path[128], buf[64];

@@ -84,6 +84,16 @@ int t_expect_no_cqe(struct io_uring *ring, int ms);
  */
 int t_run_one(struct io_uring *ring, struct t_cqe *out);
 
+/*
+ * Submit the @nr SQEs already prepared with user_data 0..@nr-1, collect
+ * their CQEs (5 s at most) and check that each user_data came back exactly
+ * once and that @ok(user_data, res, @arg) accepts its result. Returns 0, or
+ * -1 with a message for each problem.
+ */
+int t_batch(struct io_uring *ring, int nr,
+	    int (*ok)(unsigned long long user_data, int res, void *arg),
+	    void *arg);
+
 /* Read a counter from /sys/class/misc/ucmd/@name; -1 on error. */
 long t_sysfs_long(const char *name);
 
