@@ -94,14 +94,15 @@ static int open_rules(const char *policy)
 	return fd;
 }
 
-static int do_add(int argc, char **argv)
+/* rule add (@add) or rule del: one map update or delete. */
+static int edit_rule(int argc, char **argv, bool add)
 {
-	struct rule_args r;
-	struct ucmd_rule_key key;
 	struct ucmd_rule val = { 0 };
+	struct ucmd_rule_key key;
+	struct rule_args r;
 	int fd, err;
 
-	if (parse_rule(argc, argv, &r, true))
+	if (parse_rule(argc, argv, &r, add))
 		return -1;
 	fd = open_rules(r.policy);
 	if (fd < 0)
@@ -109,35 +110,24 @@ static int do_add(int argc, char **argv)
 	key.cmd_op = r.cmd_op;
 	key.uid = r.uid;
 	val.verdict = r.verdict;
-	err = bpf_map_update_elem(fd, &key, &val, BPF_ANY);
+	err = add ? bpf_map_update_elem(fd, &key, &val, BPF_ANY) :
+		    bpf_map_delete_elem(fd, &key);
 	close(fd);
-	if (err) {
+	if (err && add)
 		p_err("update rules: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	else if (err)
+		p_err("no such rule (%s)", errno_name(errno) ?: strerror(errno));
+	return err ? -1 : 0;
+}
+
+static int do_add(int argc, char **argv)
+{
+	return edit_rule(argc, argv, true);
 }
 
 static int do_del(int argc, char **argv)
 {
-	struct rule_args r;
-	struct ucmd_rule_key key;
-	int fd, err;
-
-	if (parse_rule(argc, argv, &r, false))
-		return -1;
-	fd = open_rules(r.policy);
-	if (fd < 0)
-		return -1;
-	key.cmd_op = r.cmd_op;
-	key.uid = r.uid;
-	err = bpf_map_delete_elem(fd, &key);
-	close(fd);
-	if (err) {
-		p_err("no such rule (%s)", errno_name(errno) ?: strerror(errno));
-		return -1;
-	}
-	return 0;
+	return edit_rule(argc, argv, false);
 }
 
 static int do_list(int argc, char **argv)
