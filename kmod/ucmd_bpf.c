@@ -30,6 +30,7 @@
 #include <linux/sysfs.h>
 
 #include "ucmd_internal.h"
+#include "ucmd_compat.h"
 
 /*
  * Most cmd_ops one instance may handle: ->handle serves every cmd_op in
@@ -46,6 +47,9 @@
  * @uid: fsuid of the submitting task, in the initial user namespace
  * @gid: fsgid of the submitting task, in the initial user namespace
  * @pid: tgid of the submitting task
+ * @reissue: 1 on the io-wq issue that follows a handler's -EAGAIN, whose
+ *	     first issue was validated too (a stateful policy, e.g. a rate
+ *	     limit, may count a request once by skipping these); else 0
  * @payload: private to ucmd; use bpf_ucmd_read_payload()
  * @res2: private to ucmd; set with bpf_ucmd_set_res2()
  */
@@ -56,6 +60,7 @@ struct ucmd_bpf_ctx {
 	u32 uid;
 	u32 gid;
 	u32 pid;
+	u32 reissue;
 	const u8 *payload;
 	u64 res2;
 };
@@ -67,9 +72,12 @@ struct ucmd_bpf_ctx {
  * @op_first: first cmd_op served by @handle
  * @op_last: last cmd_op served by @handle (inclusive; same type and
  *	     size as @op_first, at most UCMD_BPF_MAX_OPS of them)
- * @validate: policy, called once per request before its handler, in
- *	      attach order: 0 allows, a negative errno denies (it becomes the
- *	      CQE's result; other values deny with -EPERM)
+ * @validate: policy, called on every issue of a request that reaches a
+ *	      handler, before the handler and on the same payload bytes, in
+ *	      attach order: 0 allows, a negative errno -1..-511 denies (it
+ *	      becomes the CQE's result as it is, -EAGAIN included: a denial
+ *	      is never retried); any other value denies with -EPERM. Runs
+ *	      under rcu_read_lock(): sleepable programs are refused at load
  * @handle: implements the cmd_ops in [@op_first, @op_last]: returns the
  *	    CQE's result; res2 through bpf_ucmd_set_res2()
  *
@@ -110,7 +118,8 @@ static LIST_HEAD(ucmd_bpf_insts);
 static const struct btf *ucmd_btf;	/* this module's BTF (st_ops .init) */
 
 static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
-			      const void *payload, unsigned int issue_flags)
+			      const void *payload, unsigned int issue_flags,
+			      bool reissue)
 {
 	const struct cred *cred = current_cred();
 
@@ -120,6 +129,7 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 	ctx->uid = from_kuid(&init_user_ns, cred->fsuid);
 	ctx->gid = from_kgid(&init_user_ns, cred->fsgid);
 	ctx->pid = task_tgid_nr(current);
+	ctx->reissue = reissue;
 	ctx->payload = payload;
 	ctx->res2 = 0;
 }
@@ -129,13 +139,15 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
  * @cmd_op: the request's cmd_op
  * @payload: the copied payload, _IOC_SIZE(@cmd_op) bytes
  * @issue_flags: io_uring's issue_flags
+ * @reissue: this issue follows the handler's -EAGAIN (ctx->reissue)
  * @who: UCMD_NAME_LEN bytes; receives the denying instance's name
  *
  * Context: issue path; runs the programs under RCU.
- * Return: 0 if every validator allowed, else the first denial's errno.
+ * Return: 0 if every validator allowed, else the first denial's errno
+ * (-1..-511; -EPERM for a verdict outside that range).
  */
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
-		      char *who)
+		      bool reissue, char *who)
 {
 	struct ucmd_bpf_inst *inst;
 	struct ucmd_bpf_ctx ctx;
@@ -143,14 +155,14 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 
 	if (list_empty(&ucmd_bpf_insts))
 		return 0;
-	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags);
+	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags, reissue);
 	rcu_read_lock();
 	list_for_each_entry_rcu(inst, &ucmd_bpf_insts, node) {
 		if (!inst->ops->validate)
 			continue;
 		ret = inst->ops->validate(&ctx);
 		if (ret) {
-			if (ret > 0 || ret < -MAX_ERRNO || ret == -EIOCBQUEUED)
+			if (ret > 0 || ret <= -ERESTARTSYS)
 				ret = -EPERM;
 			strscpy(who, inst->ops->name, UCMD_NAME_LEN);
 			break;
@@ -168,7 +180,9 @@ static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 	int ret;
 
 	bop = container_of(ucmd_req_handler_ops(req), struct ucmd_bpf_op, hops);
-	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags);
+	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags,
+			  ucmd_req_cmd(req) &&
+			  ucmd_cmd_is_reissue(ucmd_req_cmd(req)));
 	ret = bop->inst->ops->handle(&ctx);
 	/* BPF handlers are synchronous: never let them look queued. */
 	if (ret == -EIOCBQUEUED)
@@ -249,6 +263,21 @@ static const struct bpf_verifier_ops ucmd_verifier_ops = {
 	.get_func_proto = bpf_base_func_proto,
 	.is_valid_access = ucmd_ops_is_valid_access,
 };
+
+/*
+ * Every member runs in the issue path under rcu_read_lock() (validate) or
+ * with IO_URING_F_NONBLOCK (handle): refuse sleepable programs at load,
+ * as HID-BPF's hid_bpf_ops_check_member() does. The verifier logs
+ * "attach to unsupported member validate of struct ucmd_ops".
+ */
+static int ucmd_ops_check_member(const struct btf_type *t,
+				 const struct btf_member *member,
+				 const struct bpf_prog *prog)
+{
+	if (prog->sleepable)
+		return -EINVAL;
+	return 0;
+}
 
 static int ucmd_ops_init(struct btf *btf)
 {
@@ -419,6 +448,7 @@ static struct bpf_struct_ops bpf_ucmd_ops = {
 	.verifier_ops = &ucmd_verifier_ops,
 	.init = ucmd_ops_init,
 	.init_member = ucmd_ops_init_member,
+	.check_member = ucmd_ops_check_member,
 	.reg = ucmd_ops_reg,
 	.unreg = ucmd_ops_unreg,
 	.cfi_stubs = &__ucmd_ops_cfi_stubs,
@@ -427,27 +457,46 @@ static struct bpf_struct_ops bpf_ucmd_ops = {
 };
 
 /**
- * ucmd_bpf_show() - list attached instances for sysfs (bpf_ops)
- * @buf: a PAGE_SIZE sysfs buffer
+ * ucmd_bpf_read() - list attached instances (sysfs bpf_ops)
+ * @buf: destination, @count bytes
+ * @off: byte offset into the listing
+ * @count: bytes wanted
  *
  * One line per instance, in attach order:
- * "NAME validate=0|1 handle=0|1 first=0xOP last=0xOP".
+ * "NAME validate=0|1 handle=0|1 first=0xOP last=0xOP\n". The listing is
+ * made again for each read, so a reader that reads while instances come
+ * and go may see a line twice or miss one, as with any sysfs file.
  *
- * Return: bytes written.
+ * Return: bytes copied into @buf (0 past the end).
  */
-ssize_t ucmd_bpf_show(char *buf)
+ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count)
 {
 	struct ucmd_bpf_inst *inst;
-	ssize_t len = 0;
+	char line[UCMD_NAME_LEN + 64];
+	loff_t pos = 0;
+	size_t done = 0;
 
 	mutex_lock(&ucmd_bpf_lock);
-	list_for_each_entry(inst, &ucmd_bpf_insts, node)
-		len += sysfs_emit_at(buf, len, "%s validate=%d handle=%d first=0x%x last=0x%x\n",
-				     inst->ops->name, !!inst->ops->validate,
-				     !!inst->ops->handle, inst->ops->op_first,
-				     inst->ops->op_last);
+	list_for_each_entry(inst, &ucmd_bpf_insts, node) {
+		int len = scnprintf(line, sizeof(line),
+				    "%s validate=%d handle=%d first=0x%x last=0x%x\n",
+				    inst->ops->name, !!inst->ops->validate,
+				    !!inst->ops->handle, inst->ops->op_first,
+				    inst->ops->op_last);
+		loff_t skip = off + done - pos;
+
+		if (skip < len) {
+			size_t n = min_t(size_t, len - skip, count - done);
+
+			memcpy(buf + done, line + skip, n);
+			done += n;
+			if (done == count)
+				break;
+		}
+		pos += len;
+	}
 	mutex_unlock(&ucmd_bpf_lock);
-	return len;
+	return done;
 }
 
 int ucmd_bpf_init(void)

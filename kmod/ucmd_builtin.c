@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 #include <linux/module.h>
 #include <linux/delay.h>
+#include <linux/err.h>
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
@@ -66,12 +67,22 @@ static int ucmd_features_issue(struct ucmd_req *req, const void *payload,
 	return 0;
 }
 
+/*
+ * ECHO and DELAY complete with a result userspace chose: a length-like
+ * value or a userspace errno (-1..-511), never a code the kernel keeps
+ * for itself (-ERESTARTSYS, -EIOCBQUEUED, ...).
+ */
+static bool ucmd_res_valid(s32 res)
+{
+	return res > -ERESTARTSYS;
+}
+
 static int ucmd_echo_issue(struct ucmd_req *req, const void *payload,
 			   unsigned int issue_flags)
 {
 	const struct ucmd_echo *p = payload;
 
-	if (p->pad)
+	if (p->pad || !ucmd_res_valid(p->res))
 		return -EINVAL;
 	ucmd_req_set_res2(req, p->res2);
 	return p->res;
@@ -101,9 +112,11 @@ static int ucmd_delay_issue(struct ucmd_req *req, const void *payload,
 
 	if (p->delay_us > UCMD_DELAY_MAX_US)
 		return -EINVAL;
+	if (!ucmd_res_valid(p->res))
+		return -EINVAL;
 	d = ucmd_req_defer(req, sizeof(*d), gfp);
-	if (!d)
-		return -ENOMEM;
+	if (IS_ERR(d))
+		return PTR_ERR(d);
 	INIT_DELAYED_WORK(&d->dwork, ucmd_delay_fn);
 	d->res = p->res;
 	d->res2 = p->res2_lo;

@@ -12,7 +12,8 @@
  *  - ->issue returns a result (>= 0 or -errno): ucmd completes the request
  *    with it, plus the res2 set by ucmd_req_set_res2(), and the handler
  *    never sees the request again;
- *  - or ->issue calls ucmd_req_defer(), arranges for ucmd_req_complete() to
+ *  - or ->issue calls ucmd_req_defer() (an ERR_PTR() on failure, to be
+ *    returned as the result), arranges for ucmd_req_complete() to
  *    be called exactly once on the returned private area, from any context,
  *    and returns -EIOCBQUEUED. ucmd delivers the completion from the
  *    submitting task's context (io_uring_cmd_complete_in_task()), where
@@ -40,15 +41,17 @@ struct ucmd_req;
  *	during the call. Must not sleep if @issue_flags has
  *	IO_URING_F_NONBLOCK. Returns a result, -EIOCBQUEUED after
  *	ucmd_req_defer(), or -EAGAIN (see above).
- * @cancel: optional; called with IO_URING_F_CANCEL semantics when the ring
- *	is torn down, for a deferred request the handler marked with
- *	ucmd_req_mark_cancelable(). Runs in task context with the ring locked,
- *	may not sleep on the request's completion. Returns true if the handler
- *	stopped its work before it called ucmd_req_complete() and never will
- *	(ucmd then completes the request with -ECANCELED), false if that call
- *	has happened or is about to (ucmd then leaves the request alone and
- *	io_uring asks again later).
- * @owner: THIS_MODULE of the module that implements the callbacks
+ * @cancel: optional; asks the handler to stop a deferred request it
+ *	marked with ucmd_req_mark_cancelable(), when the ring is torn down
+ *	(IO_URING_F_CANCEL) or the handler is unregistered. Called with a
+ *	spinlock of ucmd's held, never twice at once for one handler: must
+ *	not sleep. Returns true if the handler stopped its work before it
+ *	called ucmd_req_complete() and never will (ucmd then completes the
+ *	request with -ECANCELED), false if that call has happened or is
+ *	about to (ucmd then leaves the request alone; io_uring asks again
+ *	later). Whatever it answers, the request completes exactly once.
+ * @owner: THIS_MODULE of the module that implements the callbacks; pinned
+ *	while a deferred request of the handler is in flight
  */
 struct ucmd_handler_ops {
 	const char *name;

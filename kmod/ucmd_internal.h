@@ -10,6 +10,8 @@
 #include <linux/completion.h>
 #include <linux/rcupdate.h>
 #include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/ioctl.h>
 #include <uapi/linux/ucmd.h>
 #include "ucmd_handler.h"
@@ -20,6 +22,10 @@
  * @ref: one reference per request that has looked the handler up and not
  *	 completed yet, plus the registry's own; killed by unregister
  * @released: completed by the last put after unregister killed @ref
+ * @lock: protects @cancelable and serialises every ops->cancel() call
+ * @cancelable: deferred requests marked with ucmd_req_mark_cancelable()
+ *		and not yet completed (struct ucmd_async.node), so that
+ *		unregister can cancel them
  * @rcu: the object is freed an RCU grace period after unregister, because
  *	 the lookup reads it under rcu_read_lock() before taking @ref
  */
@@ -27,22 +33,60 @@ struct ucmd_handler {
 	const struct ucmd_handler_ops *ops;
 	struct percpu_ref ref;
 	struct completion released;
+	spinlock_t lock;		/* see @lock above */
+	struct list_head cancelable;
 	struct rcu_head rcu;
 };
 
+/*
+ * States of a deferred request (struct ucmd_async.state). Whoever moves it
+ * to UCMD_ASYNC_DONE posts the one CQE; nobody else touches the request
+ * after that.
+ *
+ *   ISSUING   ->issue is running; the handler may have published its work
+ *   QUEUED    ->issue returned -EIOCBQUEUED; the work owns the request
+ *   COMPLETED ucmd_req_complete() ran while ->issue was still running:
+ *             the issue path posts the CQE when ->issue returns
+ *   DONE      the CQE is posted or about to be; @async is freed after it
+ *
+ * ISSUING -> COMPLETED   ucmd_req_complete() during ->issue
+ * ISSUING -> QUEUED      ->issue returned -EIOCBQUEUED
+ * ISSUING -> DONE        ->issue failed before publishing (posts inline)
+ * COMPLETED -> DONE      the issue path, when ->issue returns (inline)
+ * QUEUED -> DONE         ucmd_req_complete() (task work), or a cancel
+ *                        whose ops->cancel() returned true
+ */
+enum {
+	UCMD_ASYNC_ISSUING,
+	UCMD_ASYNC_QUEUED,
+	UCMD_ASYNC_COMPLETED,
+	UCMD_ASYNC_DONE,
+};
+
+struct ucmd_file;
+
 /**
  * struct ucmd_async - state of a deferred request, allocated by
- * ucmd_req_defer() and freed after its completion has been posted
+ * ucmd_req_defer() (charged to the submitter's memcg) and freed after its
+ * completion has been posted
  * @cmd: the io_uring request
- * @res: result passed to ucmd_req_complete()
- * @cancelable: the handler called ucmd_req_mark_cancelable()
+ * @uf: the open file the request counts against (ucmd_file.nr_deferred)
+ * @state: UCMD_ASYNC_*, changed only with atomic_try_cmpxchg()
+ * @res: result passed to ucmd_req_complete(), or -ECANCELED
+ * @kind: UCMD_DONE_ASYNC or UCMD_DONE_CANCELLED, for the tracepoint
+ * @cancelable: on the handler's cancelable list (under its lock)
+ * @node: entry on ucmd_handler.cancelable
  * @res2: res2 passed to ucmd_req_complete()
  * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
  */
 struct ucmd_async {
 	struct io_uring_cmd *cmd;
+	struct ucmd_file *uf;
+	atomic_t state;
 	int res;
+	u8 kind;
 	bool cancelable;
+	struct list_head node;
 	u64 res2;
 	u8 priv[] __aligned(8);
 };
@@ -104,12 +148,20 @@ static inline void ucmd_handler_put(struct ucmd_handler *h)
 
 /**
  * struct ucmd_file - state of one open /dev/ucmd file (file->private_data)
+ * @nr_deferred: deferred requests of this file not yet completed; at most
+ *		 ucmd_max_inflight (ucmd_req_defer() fails with -EBUSY past it)
  * @buf: UCMD_BUF_SIZE bytes that READ and WRITE address; freed at release,
  *	 which cannot happen while a request holds the file
+ *
+ * Allocated at open with GFP_KERNEL_ACCOUNT: charged to the opener's memcg.
  */
 struct ucmd_file {
+	atomic_t nr_deferred;
 	u8 buf[UCMD_BUF_SIZE];
 };
+
+/* Module parameters (ucmd_main.c). */
+extern unsigned int ucmd_max_inflight;
 
 int ucmd_read_issue(struct ucmd_req *req, const void *payload,
 		    unsigned int issue_flags);
@@ -126,8 +178,10 @@ ucmd_req_handler_ops(struct ucmd_req *req)
 extern int ucmd_bpf_nr_validators;
 int ucmd_bpf_init(void);
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
-		      char *who);
-ssize_t ucmd_bpf_show(char *buf);
+		      bool reissue, char *who);
+ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count);
+
+void ucmd_handler_cancel_all(struct ucmd_handler *h);
 
 int ucmd_registry_init(void);
 void ucmd_registry_exit(void);

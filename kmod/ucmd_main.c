@@ -19,6 +19,27 @@
 
 #include "ucmd_internal.h"
 
+/*
+ * Who may open /dev/ucmd. Root only by default, as for other devices that
+ * reach kernel handlers (/dev/ublk-control); a distribution grants a group
+ * with a udev rule (KERNEL=="ucmd", GROUP="ucmd", MODE="0660"), or a
+ * site sets mode=0666 to let every local user in: ucmd's policies then
+ * decide per cmd_op and uid.
+ */
+static ushort mode = 0600;
+module_param(mode, ushort, 0444);
+MODULE_PARM_DESC(mode, "permission bits of /dev/ucmd (default 0600)");
+
+/*
+ * Deferred requests one open file may have in flight. Each pins a few
+ * hundred bytes, charged to the submitter's memcg; past the cap
+ * ucmd_req_defer() fails and the request completes with -EBUSY.
+ */
+unsigned int ucmd_max_inflight = 4096;
+module_param_named(max_inflight, ucmd_max_inflight, uint, 0644);
+MODULE_PARM_DESC(max_inflight,
+		 "deferred requests in flight per open file (default 4096)");
+
 /* Deferred requests not yet completed (struct ucmd_async alive). */
 atomic_long_t ucmd_nr_async = ATOMIC_LONG_INIT(0);
 /* Requests completed with -ECANCELED by ring teardown, since load. */
@@ -45,28 +66,46 @@ static ssize_t features_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(features);
 
-/* Attached BPF struct_ops instances: "NAME validate=. handle=. first= last=". */
-static ssize_t bpf_ops_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
+/*
+ * Attached BPF struct_ops instances, one line each, "NAME validate=0|1
+ * handle=0|1 first=0xOP last=0xOP": a binary attribute, so that any
+ * number of instances can be listed (read in chunks at any offset).
+ */
+static ssize_t bpf_ops_read(struct file *file, struct kobject *kobj,
+			    struct bin_attribute *attr, char *buf, loff_t off,
+			    size_t count)
 {
-	return ucmd_bpf_show(buf);
+	return ucmd_bpf_read(buf, off, count);
 }
-static DEVICE_ATTR_RO(bpf_ops);
+static BIN_ATTR_RO(bpf_ops, 0);
 
 static struct attribute *ucmd_attrs[] = {
-	&dev_attr_bpf_ops.attr,
 	&dev_attr_inflight.attr,
 	&dev_attr_cancelled.attr,
 	&dev_attr_features.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(ucmd);
+
+static struct bin_attribute *ucmd_bin_attrs[] = {
+	&bin_attr_bpf_ops,
+	NULL,
+};
+
+static const struct attribute_group ucmd_group = {
+	.attrs = ucmd_attrs,
+	.bin_attrs = ucmd_bin_attrs,
+};
+
+static const struct attribute_group *ucmd_groups[] = {
+	&ucmd_group,
+	NULL,
+};
 
 static int ucmd_open(struct inode *inode, struct file *file)
 {
 	struct ucmd_file *uf;
 
-	uf = kvzalloc(sizeof(*uf), GFP_KERNEL);
+	uf = kvzalloc(sizeof(*uf), GFP_KERNEL_ACCOUNT);
 	if (!uf)
 		return -ENOMEM;
 	file->private_data = uf;
@@ -92,13 +131,17 @@ static struct miscdevice ucmd_miscdev = {
 	.name = UCMD_DEV_NAME,
 	.fops = &ucmd_fops,
 	.groups = ucmd_groups,
-	.mode = 0666,
 };
 
 static int __init ucmd_init(void)
 {
 	int ret;
 
+	if (!mode || mode & ~0777) {
+		pr_err("mode=%#o: want permission bits 01..0777\n", mode);
+		return -EINVAL;
+	}
+	ucmd_miscdev.mode = mode;
 	ret = ucmd_registry_init();
 	if (ret)
 		return ret;

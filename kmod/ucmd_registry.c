@@ -76,6 +76,8 @@ int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 		return -ENOMEM;
 	h->ops = ops;
 	init_completion(&h->released);
+	spin_lock_init(&h->lock);
+	INIT_LIST_HEAD(&h->cancelable);
 	ret = percpu_ref_init(&h->ref, ucmd_handler_release, 0, GFP_KERNEL);
 	if (ret)
 		goto err_free;
@@ -108,9 +110,11 @@ EXPORT_SYMBOL_GPL(ucmd_register_handler);
  * ucmd_unregister_handler() - remove a handler and wait for its requests
  * @ops: the table passed to ucmd_register_handler()
  *
- * New requests for the cmd_op get -EOPNOTSUPP at once; the call returns
- * when every request that reached the handler has completed. Unregistering
- * a table that is not registered does nothing.
+ * New requests for the cmd_op get -EOPNOTSUPP at once. Deferred requests
+ * marked cancelable are offered to ops->cancel(); those it stops complete
+ * with -ECANCELED. The call returns when every request that reached the
+ * handler has completed. Unregistering a table that is not registered
+ * does nothing.
  *
  * Context: process context, sleeps; must not be called from a handler.
  */
@@ -134,6 +138,7 @@ void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
 		return;
 
 	percpu_ref_kill(&h->ref);
+	ucmd_handler_cancel_all(h);
 	wait_for_completion(&h->released);
 	percpu_ref_exit(&h->ref);
 	kfree_rcu(h, rcu);

@@ -10,6 +10,7 @@
 
 #include <linux/module.h>
 #include <linux/hrtimer.h>
+#include <linux/err.h>
 #include <linux/io_uring/cmd.h>
 #include "ucmd_handler.h"
 #include "ucmd_test.h"
@@ -39,8 +40,8 @@ static int ucmd_test_timer_issue(struct ucmd_req *req, const void *payload,
 		return -EINVAL;
 	t = ucmd_req_defer(req, sizeof(*t), issue_flags & IO_URING_F_NONBLOCK ?
 			   GFP_NOWAIT : GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
+	if (IS_ERR(t))
+		return PTR_ERR(t);
 	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	t->timer.function = ucmd_test_timer_fn;
 	t->res = p->res;

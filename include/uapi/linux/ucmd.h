@@ -45,7 +45,9 @@
 /**
  * struct ucmd_echo - payload of UCMD_CMD_ECHO (16 bytes, fits SQE64)
  * @res: the value the command completes with (cqe->res); may be negative,
- *	 in which case the request fails with that errno
+ *	 -1..-511 (a userspace errno), in which case the request fails with
+ *	 it; below -511 (codes the kernel keeps for itself) the command
+ *	 fails with -EINVAL
  * @pad: must be zero
  * @res2: the value delivered as res2 (cqe->big_cqe[0] on CQE32 rings)
  */
@@ -64,7 +66,8 @@ struct ucmd_echo {
  * struct ucmd_delay - payload of UCMD_CMD_DELAY (16 bytes, fits SQE64)
  * @delay_us: time until completion, in microseconds, at most
  *	      UCMD_DELAY_MAX_US; 0 completes as soon as the workqueue runs
- * @res: the value the command completes with
+ * @res: the value the command completes with, as for struct ucmd_echo
+ *	 (below -511: -EINVAL at once)
  * @res2_lo: low 32 bits of res2; res2's upper 32 bits are zero
  */
 struct ucmd_delay {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: a BPF policy runs exactly once per request and cannot be
- * bypassed: with the rules policy denying ECHO, ECHO gets -EPERM inline,
- * with IOSQE_ASYNC (io-wq), on an SQPOLL ring and on a DEFER_TASKRUN ring;
- * SLEEP, which returns -EAGAIN and is re-issued from io-wq, is validated
- * once (the rule's hit counter grows by one per request, not per issue).
+ * Description: a BPF policy runs on every issue that reaches a handler
+ * and cannot be bypassed: with the rules policy denying ECHO, ECHO gets
+ * -EPERM inline, with IOSQE_ASYNC (io-wq), on an SQPOLL ring and on a
+ * DEFER_TASKRUN ring, one rule hit each; ECHO linked behind an io-wq head
+ * (IOSQE_ASYNC NOP, a SLEEP head) is denied too, one hit; SLEEP, which
+ * returns -EAGAIN inline and is issued again from io-wq, is validated on
+ * both issues (two hits per request), with IOSQE_ASYNC once; a SLEEP
+ * denied on its first issue never reaches io-wq (one hit).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -57,6 +60,33 @@ static int run(unsigned int ring_flags, int async, unsigned int op,
 	return 0;
 }
 
+/* HEAD (linked) -> ECHO: the follower is validated exactly once. */
+static int run_linked(unsigned int head_op, const void *hp, size_t hlen,
+		      int async, int head_res)
+{
+	struct ucmd_echo e = { .res = 42, .res2 = 0x42 };
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct t_cqe cqe[2];
+	int fd = t_open_dev();
+
+	t_ring_init(&ring, 4, 0);
+	sqe = t_prep_cmd(&ring, fd, head_op, hp, hlen, 1);
+	sqe->flags |= IOSQE_IO_LINK | (async ? IOSQE_ASYNC : 0);
+	t_prep_cmd(&ring, fd, UCMD_CMD_ECHO, &e, sizeof(e), 2);
+	T_CHECK(io_uring_submit(&ring) == 2, "submit");
+	T_CHECK(t_collect(&ring, cqe, 2, 5000) == 2, "two CQEs");
+	for (int i = 0; i < 2; i++) {
+		int want = cqe[i].user_data == 1 ? head_res : -EPERM;
+
+		T_CHECK(cqe[i].res == want, "head 0x%x async %d: user_data %llu res %d want %d",
+			head_op, async, cqe[i].user_data, cqe[i].res, want);
+	}
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return 0;
+}
+
 int main(void)
 {
 	static const unsigned int rings[] = {
@@ -83,13 +113,28 @@ int main(void)
 			T_CHECK(hits(UCMD_CMD_ECHO) == n, "echo hits %lld want %d",
 				hits(UCMD_CMD_ECHO), n);
 		}
+	/* Followers of io-wq heads: io-wq issues them itself. */
+	if (run_linked(UCMD_CMD_NOP, NULL, 0, 1, 0) ||
+	    run_linked(UCMD_CMD_SLEEP, &s, sizeof(s), 0, 0) ||
+	    run_linked(UCMD_CMD_SLEEP, &s, sizeof(s), 1, 0))
+		goto out;
+	T_CHECK(hits(UCMD_CMD_ECHO) == n + 3, "linked echo hits %lld want %d",
+		hits(UCMD_CMD_ECHO), n + 3);
+	/* The SLEEP heads: inline two issues, IOSQE_ASYNC one. */
+	T_CHECK(hits(UCMD_CMD_SLEEP) == 2 + 1, "sleep head hits %lld",
+		hits(UCMD_CMD_SLEEP));
+	T_CHECK(set_rule(UCMD_CMD_SLEEP, 0) == 0, "reset");
 	/* Inline SLEEP: issue (NONBLOCK) -> -EAGAIN -> io-wq re-issue. */
 	for (int i = 1; i <= 3; i++) {
 		if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), 0))
 			goto out;
-		T_CHECK(hits(UCMD_CMD_SLEEP) == i, "sleep hits %lld after %d requests",
+		T_CHECK(hits(UCMD_CMD_SLEEP) == 2 * i, "sleep hits %lld after %d requests",
 			hits(UCMD_CMD_SLEEP), i);
 	}
+	if (run(0, 1, UCMD_CMD_SLEEP, &s, sizeof(s), 0))
+		goto out;
+	T_CHECK(hits(UCMD_CMD_SLEEP) == 7, "async sleep: hits %lld",
+		hits(UCMD_CMD_SLEEP));
 	/* Denied SLEEP is denied before it can ask for io-wq. */
 	T_CHECK(set_rule(UCMD_CMD_SLEEP, -EACCES) == 0, "rule");
 	if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), -EACCES))
