@@ -55,6 +55,8 @@ $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
 $(B)/kmod/ucmd_test.ko: $(B)/kmod/ucmd.ko tests/kmod/ucmd_test.c tests/kmod/ucmd_test.h kmod/ucmd_handler.h
 	@mkdir -p $(KSRC)/tests/kmod
 	@cp -p tests/kmod/*.c tests/kmod/*.h tests/kmod/Kbuild $(KSRC)/tests/kmod/
+	@# kbuild does not relink when only ucmd.ko's symbol CRCs changed
+	@rm -f $(KSRC)/tests/kmod/*.ko $(KSRC)/tests/kmod/*.mod.[co]
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tests/kmod modules
 	@cp $(KSRC)/tests/kmod/ucmd_test.ko $@
 
@@ -142,6 +144,7 @@ demo: all
 $(B)/kmod/ucmd_bare.ko: $(B)/kmod/ucmd.ko tools/bench/ucmd_bare.c tools/bench/Kbuild kmod/ucmd_handler.h
 	@mkdir -p $(KSRC)/tools/bench
 	@cp -p tools/bench/ucmd_bare.c tools/bench/Kbuild $(KSRC)/tools/bench/
+	@rm -f $(KSRC)/tools/bench/*.ko $(KSRC)/tools/bench/*.mod.[co]
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tools/bench modules
 	@cp $(KSRC)/tools/bench/ucmd_bare.ko $@
 

@@ -103,12 +103,16 @@ static void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 /*
  * Free a deferred request's state. Called after io_uring_cmd_done() has
  * taken the request off io_uring's cancelable list (under uring_lock), so
- * that a cancel holding uring_lock never sees @async freed.
+ * that a cancel holding uring_lock never sees @async freed. A detached
+ * request holds nothing of the handler any more.
  */
 static void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async)
 {
+	bool detached;
+
 	if (IS_ERR_OR_NULL(async))
 		return;
+	detached = async->detached;
 	if (async->cancelable) {
 		spin_lock(&h->lock);
 		list_del(&async->node);
@@ -117,7 +121,8 @@ static void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async)
 	atomic_dec(&async->uf->nr_deferred);
 	atomic_long_dec(&ucmd_nr_async);
 	kfree(async);
-	module_put(h->ops->owner);
+	if (!detached)
+		module_put(h->ops->owner);
 }
 
 /*
@@ -132,12 +137,14 @@ static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	struct ucmd_handler *h = req->h;
 	struct ucmd_async *async = req->async;
+	bool detached = !IS_ERR_OR_NULL(async) && async->detached;
 
 	res = ucmd_fixup_res(res);
-	ucmd_trace_done(cmd, req, res, res2, kind, name);
+	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
 	io_uring_cmd_done(cmd, res, res2, issue_flags);
 	ucmd_async_free(h, async);
-	ucmd_handler_put(h);
+	if (!detached)
+		ucmd_handler_put(h);
 }
 
 static void ucmd_async_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
@@ -182,11 +189,19 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	struct ucmd_async *async = req->async;
 	bool cancelled;
 
-	if (IS_ERR_OR_NULL(async) || !async->cancelable)
+	if (IS_ERR_OR_NULL(async))
 		return 0;
+	/*
+	 * @async lives until its completion runs, under uring_lock, which
+	 * we hold. The handler may be unregistering: it is freed an RCU
+	 * grace period after, and @cancelable is cleared under its lock
+	 * once unregister has cancelled the request.
+	 */
+	rcu_read_lock();
 	spin_lock(&req->h->lock);
-	cancelled = ucmd_async_try_cancel(req, async);
+	cancelled = async->cancelable && ucmd_async_try_cancel(req, async);
 	spin_unlock(&req->h->lock);
+	rcu_read_unlock();
 	if (cancelled)
 		ucmd_done(cmd, -ECANCELED, 0, issue_flags, UCMD_DONE_CANCELLED,
 			  NULL);
@@ -197,25 +212,34 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
  * ucmd_handler_cancel_all() - cancel the queued requests of a handler
  * @h: a handler being unregistered (its ref is killed: no new requests)
  *
- * Each cancelable request whose ops->cancel() returns true completes with
- * -ECANCELED from its submitter's task work; the others complete as the
- * handler completes them.
+ * Each cancelable request whose ops->cancel() returns true is detached
+ * from the handler at once (its handler ref and module pin dropped, so
+ * unregister need not wait for it: the unregistering task may be the
+ * submitter, whose task work cannot run while it waits) and completes
+ * with -ECANCELED from its submitter's task work. The others complete as
+ * the handler completes them.
  *
  * Context: process context; takes @h->lock.
  */
 void ucmd_handler_cancel_all(struct ucmd_handler *h)
 {
-	struct ucmd_async *async;
+	struct ucmd_async *async, *tmp;
 
 	spin_lock(&h->lock);
-	list_for_each_entry(async, &h->cancelable, node) {
+	list_for_each_entry_safe(async, tmp, &h->cancelable, node) {
 		struct ucmd_req *req = ucmd_cmd_req(async->cmd);
 
 		if (!ucmd_async_try_cancel(req, async))
 			continue;
+		list_del(&async->node);
+		async->cancelable = false;
+		async->detached = true;
 		async->res = -ECANCELED;
 		async->res2 = 0;
 		async->kind = UCMD_DONE_CANCELLED;
+		module_put(h->ops->owner);
+		ucmd_handler_put(h);
+		/* @async may be freed from here on. */
 		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw);
 	}
 	spin_unlock(&h->lock);

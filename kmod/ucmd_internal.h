@@ -75,6 +75,9 @@ struct ucmd_file;
  * @res: result passed to ucmd_req_complete(), or -ECANCELED
  * @kind: UCMD_DONE_ASYNC or UCMD_DONE_CANCELLED, for the tracepoint
  * @cancelable: on the handler's cancelable list (under its lock)
+ * @detached: cancelled by unregister, which already dropped what the
+ *	      request held of the handler (its ref, its module): the
+ *	      completion touches ucmd's memory only
  * @node: entry on ucmd_handler.cancelable
  * @res2: res2 passed to ucmd_req_complete()
  * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
@@ -86,6 +89,7 @@ struct ucmd_async {
 	int res;
 	u8 kind;
 	bool cancelable;
+	bool detached;
 	struct list_head node;
 	u64 res2;
 	u8 priv[] __aligned(8);

@@ -44,26 +44,41 @@ struct inst {
 /* policy or handler: which list a command works on. */
 static const char *kind_word;
 
-static int read_instances(struct inst *out, int max)
+/* Every attached instance, however many; *out is malloc()ed (free it). */
+static int read_instances(struct inst **out)
 {
 	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf_ops", "r");
+	struct inst *all = NULL, i;
 	char line[256];
-	int n = 0;
+	int n = 0, cap = 0;
 
+	*out = NULL;
 	if (!f) {
 		p_err("cannot read /sys/class/misc/%s/bpf_ops: %s (is the ucmd module loaded?)",
 		      UCMD_DEV_NAME, strerror(errno));
 		return -1;
 	}
-	while (n < max && fgets(line, sizeof(line), f)) {
-		struct inst *i = &out[n];
-
+	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%15s validate=%d handle=%d first=%x last=%x",
-			   i->name, &i->validate, &i->handle, &i->first,
-			   &i->last) == 5)
-			n++;
+			   i.name, &i.validate, &i.handle, &i.first, &i.last) != 5)
+			continue;
+		if (n == cap) {
+			struct inst *more;
+
+			cap = cap ? 2 * cap : 16;
+			more = realloc(all, cap * sizeof(*all));
+			if (!more) {
+				p_err("out of memory listing instances");
+				free(all);
+				fclose(f);
+				return -1;
+			}
+			all = more;
+		}
+		all[n++] = i;
 	}
 	fclose(f);
+	*out = all;
 	return n;
 }
 
@@ -80,15 +95,16 @@ static bool inst_is_kind(const struct inst *i)
 
 static int find_instance(const char *name, struct inst *out)
 {
-	struct inst all[64];
-	int n = read_instances(all, 64);
+	struct inst *all;
+	int n = read_instances(&all), found = 0;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && !found; i++)
 		if (!strcmp(all[i].name, name)) {
 			*out = all[i];
-			return 1;
+			found = 1;
 		}
-	return n < 0 ? -1 : 0;
+	free(all);
+	return n < 0 ? -1 : found;
 }
 
 static int check_bpffs(void)
@@ -153,6 +169,18 @@ static void remove_pins(const char *dir)
 	}
 	closedir(d);
 	rmdir(dir);
+}
+
+/* The name of the object's first sleepable program, or NULL. */
+static const char *sleepable_prog(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if ((bpf_program__flags(prog) & BPF_F_SLEEPABLE) ||
+		    !strncmp(bpf_program__section_name(prog), "struct_ops.s/", 13))
+			return bpf_program__name(prog);
+	return NULL;
 }
 
 static int do_load(int argc, char **argv)
@@ -226,6 +254,11 @@ static int do_load(int argc, char **argv)
 	}
 
 	err = bpf_object__load(obj);
+	if (err == -EINVAL && sleepable_prog(obj)) {
+		p_err("%s: program '%s' is sleepable (SEC(\"struct_ops.s/...\")): ucmd refuses it, its callbacks run in atomic context (EINVAL)",
+		      path, sleepable_prog(obj));
+		goto err_close;
+	}
 	if (err) {
 		/* The verifier says EACCES or EINVAL; missing capabilities EPERM. */
 		if (err == -EPERM)
@@ -357,8 +390,8 @@ static void print_inst(const struct inst *i, bool first)
 
 static int do_list(int argc, char **argv)
 {
-	struct inst all[64];
-	int n = read_instances(all, 64), shown = 0;
+	struct inst *all;
+	int n = read_instances(&all), shown = 0;
 
 	if (n < 0)
 		return -1;
@@ -371,6 +404,7 @@ static int do_list(int argc, char **argv)
 		printf("]\n");
 	else if (!shown)
 		printf("no %s attached\n", kind_word);
+	free(all);
 	return 0;
 }
 

@@ -2,7 +2,10 @@
 # Description: the rules policy denies with the rule's errno; a rule change
 # takes effect without reloading; deleting a rule restores the op; the
 # policy stays attached and pinned after ucmdctl exits; unloading it
-# restores every op; rule hits are counted.
+# restores every op; rule hits are counted. A rule that denies with
+# EAGAIN denies (the CQE carries -EAGAIN; io_uring does not take it for a
+# retry and the handler never runs; bpf-validate-every-issue covers the
+# other issue paths).
 . /tests/lib.sh
 set -u
 cleanup
@@ -23,6 +26,13 @@ ucmdctl rule add echo deny 28 || fail "numeric errno"	# ENOSPC
 expect -28 echo 1
 ucmdctl rule add delay deny ETIMEDOUT || fail "rule add delay"
 expect -110 delay 10 5
+ucmdctl rule add echo deny EAGAIN || fail "rule EAGAIN"
+expect -11 echo 5
+expect -11 echo 6
+hits=$(ucmdctl -j rule list | sed -n 's/.*"op":"echo","uid":null,"verdict":-11,"hits":\([0-9]*\).*/\1/p')
+[ "$hits" = 2 ] || fail "EAGAIN rule hits '$hits', want 2 (one issue each)"
+ucmdctl rule add sleep deny EAGAIN || fail "rule EAGAIN sleep"
+expect -11 sleep 1000
 ucmdctl rule add echo allow || fail "rule allow"
 expect 7 echo 7
 

@@ -3,7 +3,8 @@
  * Description: a BPF policy runs on every issue that reaches a handler
  * and cannot be bypassed: with the rules policy denying ECHO, ECHO gets
  * -EPERM inline, with IOSQE_ASYNC (io-wq), on an SQPOLL ring and on a
- * DEFER_TASKRUN ring, one rule hit each; ECHO linked behind an io-wq head
+ * DEFER_TASKRUN ring, one rule hit each, and a rule denying with -EAGAIN
+ * completes with -EAGAIN on each of them (never retried); ECHO linked behind an io-wq head
  * (IOSQE_ASYNC NOP, a SLEEP head) is denied too, one hit; SLEEP, which
  * returns -EAGAIN inline and is issued again from io-wq, is validated on
  * both issues (two hits per request), with IOSQE_ASYNC once; a SLEEP
@@ -113,6 +114,17 @@ int main(void)
 			T_CHECK(hits(UCMD_CMD_ECHO) == n, "echo hits %lld want %d",
 				hits(UCMD_CMD_ECHO), n);
 		}
+	/* A denial with -EAGAIN is a denial on every path, never a retry. */
+	T_CHECK(set_rule(UCMD_CMD_ECHO, -EAGAIN) == 0, "rule");
+	for (unsigned int r = 0; r < sizeof(rings) / sizeof(rings[0]); r++)
+		for (int a = 0; a < 2; a++)
+			if (run(rings[r], a, UCMD_CMD_ECHO, &e, sizeof(e), -EAGAIN))
+				goto out;
+	T_CHECK(hits(UCMD_CMD_ECHO) == 6, "EAGAIN echo hits %lld want 6",
+		hits(UCMD_CMD_ECHO));
+	T_CHECK(set_rule(UCMD_CMD_ECHO, -EPERM) == 0, "rule");
+	n = 0;
+
 	/* Followers of io-wq heads: io-wq issues them itself. */
 	if (run_linked(UCMD_CMD_NOP, NULL, 0, 1, 0) ||
 	    run_linked(UCMD_CMD_SLEEP, &s, sizeof(s), 0, 0) ||

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Description: two threads, each on its own ring, issue batches of NOP,
- * ECHO, DELAY and the test module's TIMER while the main thread loads and
- * unloads ucmd_test.ko (registering and unregistering its handler) 20
- * times: every SQE gets exactly one CQE with its expected result (TIMER:
- * its result or -EOPNOTSUPP when the handler is gone).
+ * ECHO, DELAY and the test module's TIMER while the main thread
+ * unregisters and registers TIMER's handler 20 times: every SQE gets
+ * exactly one CQE with its expected result (TIMER: its result,
+ * -EOPNOTSUPP when the handler is gone, or -ECANCELED when unregister
+ * cancelled it in flight). Then the module unloads.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "helpers.h"
@@ -36,9 +38,9 @@ static int expect(unsigned long long user_data, int res, void *arg)
 	default:
 		if (res == 33)
 			w->timers_ok++;
-		else if (res == -EOPNOTSUPP)
+		else if (res == -EOPNOTSUPP || res == -ECANCELED)
 			w->timers_gone++;
-		return res == 33 || res == -EOPNOTSUPP;
+		return res == 33 || res == -EOPNOTSUPP || res == -ECANCELED;
 	}
 }
 
@@ -73,6 +75,11 @@ static void *work(void *arg)
 	return NULL;
 }
 
+static int set_registered(const char *v)
+{
+	return t_write_file("/sys/module/ucmd_test/parameters/registered", v);
+}
+
 int main(void)
 {
 	struct worker w[2] = {
@@ -81,16 +88,16 @@ int main(void)
 	int ret;
 
 	t_unload_module("ucmd_test", 0);	/* left by a failed test */
+	ret = t_load_module("/ucmd_test.ko");
+	T_CHECK(ret == 0, "load: %s", strerror(-ret));
 	fd = t_open_dev();
 	for (int i = 0; i < 2; i++)
 		T_CHECK(pthread_create(&w[i].thr, NULL, work, &w[i]) == 0, "thread");
 	for (int i = 0; i < 20; i++) {
-		ret = t_load_module("/ucmd_test.ko");
-		T_CHECK(ret == 0, "load %d: %s", i, strerror(-ret));
 		usleep(20000);
-		ret = t_unload_module("ucmd_test", 0);
-		T_CHECK(ret == 0, "unload %d: %s", i, strerror(-ret));
+		T_CHECK(set_registered("0") == 0, "unregister %d", i);
 		usleep(10000);
+		T_CHECK(set_registered("1") == 0, "register %d", i);
 	}
 	stop = 1;
 	for (int i = 0; i < 2; i++) {
@@ -102,5 +109,12 @@ int main(void)
 	T_CHECK(w[0].timers_ok + w[1].timers_ok > 0, "no TIMER ever served");
 	T_CHECK(w[0].timers_gone + w[1].timers_gone > 0, "TIMER never unregistered");
 	close(fd);
+	for (int i = 0; i < 100; i++) {
+		ret = t_unload_module("ucmd_test", 0);
+		if (ret != -EWOULDBLOCK)
+			break;
+		usleep(20000);
+	}
+	T_CHECK(ret == 0, "unload: %s", strerror(-ret));
 	return T_EXIT_PASS;
 }

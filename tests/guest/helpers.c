@@ -214,3 +214,14 @@ unsigned long long t_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+int t_write_file(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fputs(val, f) < 0;
+	return fclose(f) || bad ? -1 : 0;
+}

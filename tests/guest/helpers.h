@@ -100,6 +100,9 @@ long t_sysfs_long(const char *name);
 /* Poll t_sysfs_long(@name) until it equals @want, at most @ms; returns it. */
 long t_sysfs_wait(const char *name, long want, int ms);
 
+/* Write @val to the file @path (sysfs, procfs, cgroupfs); 0 or -1. */
+int t_write_file(const char *path, const char *val);
+
 /* finit_module() of @path; 0 or -errno. */
 int t_load_module(const char *path);
 

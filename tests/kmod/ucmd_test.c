@@ -4,13 +4,18 @@
  * be. At load it checks the registration errors (-EEXIST for a taken
  * cmd_op, -EINVAL for malformed ops) and fails to load if one is wrong;
  * then it serves UCMD_TEST_CMD_TIMER, completed from hard interrupt
- * context. Its unload unregisters, which waits for requests in flight.
+ * context, and RAW and STALL (ucmd_test.h). It cannot be unloaded while
+ * a deferred request of it is in flight (ucmd pins it); the parameter
+ * "registered" unregisters (0) and registers (1) TIMER at run time, and
+ * unregistering cancels TIMER requests in flight.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/hrtimer.h>
 #include <linux/err.h>
+#include <linux/delay.h>
+#include <linux/mutex.h>
 #include <linux/io_uring/cmd.h>
 #include "ucmd_handler.h"
 #include "ucmd_test.h"
@@ -68,6 +73,89 @@ static const struct ucmd_handler_ops ucmd_test_timer_ops = {
 	.owner = THIS_MODULE,
 };
 
+static int ucmd_test_raw_issue(struct ucmd_req *req, const void *payload,
+			       unsigned int issue_flags)
+{
+	const struct ucmd_echo *p = payload;
+
+	ucmd_req_set_res2(req, p->res2);
+	return p->res;
+}
+
+static const struct ucmd_handler_ops ucmd_test_raw_ops = {
+	.name = "test_raw",
+	.cmd_op = UCMD_TEST_CMD_RAW,
+	.issue = ucmd_test_raw_issue,
+	.owner = THIS_MODULE,
+};
+
+static unsigned int stall_cancels;
+module_param(stall_cancels, uint, 0444);
+MODULE_PARM_DESC(stall_cancels, "calls of STALL's ->cancel");
+
+static int ucmd_test_stall_issue(struct ucmd_req *req, const void *payload,
+				 unsigned int issue_flags)
+{
+	const struct ucmd_delay *p = payload;
+	void *priv;
+
+	if (p->delay_us > UCMD_DELAY_MAX_US)
+		return -EINVAL;
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;
+	priv = ucmd_req_defer(req, 8, GFP_KERNEL);
+	if (IS_ERR(priv))
+		return PTR_ERR(priv);
+	ucmd_req_mark_cancelable(req, issue_flags);
+	fsleep(p->delay_us);
+	return p->res;
+}
+
+static bool ucmd_test_stall_cancel(struct ucmd_req *req, void *priv)
+{
+	stall_cancels++;	/* serialised by ucmd */
+	return true;
+}
+
+static const struct ucmd_handler_ops ucmd_test_stall_ops = {
+	.name = "test_stall",
+	.cmd_op = UCMD_TEST_CMD_STALL,
+	.issue = ucmd_test_stall_issue,
+	.cancel = ucmd_test_stall_cancel,
+	.owner = THIS_MODULE,
+};
+
+static DEFINE_MUTEX(ucmd_test_lock);
+static bool ucmd_test_registered;
+
+static int ucmd_test_set_registered(const char *val,
+				    const struct kernel_param *kp)
+{
+	bool on;
+	int ret;
+
+	ret = kstrtobool(val, &on);
+	if (ret)
+		return ret;
+	mutex_lock(&ucmd_test_lock);
+	if (on && !ucmd_test_registered)
+		ret = ucmd_register_handler(&ucmd_test_timer_ops);
+	else if (!on && ucmd_test_registered)
+		ucmd_unregister_handler(&ucmd_test_timer_ops);
+	if (!ret)
+		ucmd_test_registered = on;
+	mutex_unlock(&ucmd_test_lock);
+	return ret;
+}
+
+static const struct kernel_param_ops ucmd_test_registered_ops = {
+	.set = ucmd_test_set_registered,
+	.get = param_get_bool,
+};
+module_param_cb(registered, &ucmd_test_registered_ops, &ucmd_test_registered,
+		0644);
+MODULE_PARM_DESC(registered, "TIMER's handler is registered (write 0/1)");
+
 /* Registration errors the API documents. */
 static const struct ucmd_handler_ops ucmd_test_dup_ops = {
 	.name = "test_dup",
@@ -113,12 +201,29 @@ static int __init ucmd_test_init(void)
 		return ret;
 	/* Not registered: a no-op, and it must not touch NOP's entry. */
 	ucmd_unregister_handler(&ucmd_test_dup_ops);
-	return ucmd_register_handler(&ucmd_test_timer_ops);
+	ret = ucmd_register_handler(&ucmd_test_raw_ops);
+	if (ret)
+		return ret;
+	ret = ucmd_register_handler(&ucmd_test_stall_ops);
+	if (ret)
+		goto err_raw;
+	ret = ucmd_test_set_registered("1", NULL);
+	if (ret)
+		goto err_stall;
+	return 0;
+
+err_stall:
+	ucmd_unregister_handler(&ucmd_test_stall_ops);
+err_raw:
+	ucmd_unregister_handler(&ucmd_test_raw_ops);
+	return ret;
 }
 
 static void __exit ucmd_test_exit(void)
 {
-	ucmd_unregister_handler(&ucmd_test_timer_ops);
+	ucmd_test_set_registered("0", NULL);
+	ucmd_unregister_handler(&ucmd_test_stall_ops);
+	ucmd_unregister_handler(&ucmd_test_raw_ops);
 }
 
 module_init(ucmd_test_init);

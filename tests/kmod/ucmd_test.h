@@ -11,4 +11,20 @@
  */
 #define UCMD_TEST_CMD_TIMER	_IOWR('t', 0x01, struct ucmd_delay)
 
+/*
+ * RAW: completes with payload.res and payload.res2 as they are, unchecked
+ * (ECHO refuses kernel-internal codes): what ucmd does with any result a
+ * handler returns.
+ */
+#define UCMD_TEST_CMD_RAW	_IOWR('t', 0x04, struct ucmd_echo)
+
+/*
+ * STALL: asks for io-wq (-EAGAIN under NONBLOCK); there it defers, marks
+ * the request cancelable, sleeps payload.delay_us and fails with
+ * payload.res without ever publishing work. Its ->cancel answers true
+ * ("never started") and counts its calls in the module parameter
+ * stall_cancels.
+ */
+#define UCMD_TEST_CMD_STALL	_IOWR('t', 0x05, struct ucmd_delay)
+
 #endif
