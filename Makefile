@@ -56,7 +56,7 @@ $(B)/kmod/ucmd_test.ko: $(B)/kmod/ucmd.ko tests/kmod/ucmd_test.c tests/kmod/ucmd
 	@mkdir -p $(KSRC)/tests/kmod
 	@cp -p tests/kmod/*.c tests/kmod/*.h tests/kmod/Kbuild $(KSRC)/tests/kmod/
 	@# kbuild does not relink when only ucmd.ko's symbol CRCs changed
-	@rm -f $(KSRC)/tests/kmod/*.ko $(KSRC)/tests/kmod/*.mod.[co]
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/$(KSRC)/tests/kmod clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tests/kmod modules
 	@cp $(KSRC)/tests/kmod/ucmd_test.ko $@
 
@@ -133,18 +133,30 @@ $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAP
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix \
+# The model-based fuzzer (tests/fuzz/), run in the guest by tests/guest/fuzz.sh.
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+$(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/fuzz $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
+
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/ucmd-fuzz \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all
 	@tools/vm/run.sh demo
+
+# The fuzzer alone, longer: make fuzz FUZZ_SECONDS=600 [FUZZ_SEED=N] [FUZZ_THREADS=N]
+FUZZ_SECONDS ?= 120
+fuzz: guest
+	@UCMD_TESTS=fuzz UCMD_FUZZ="$(FUZZ_SECONDS):$(FUZZ_SEED):$(FUZZ_THREADS)" \
+		UCMD_VM_TIMEOUT=$$(( $(FUZZ_SECONDS) + 300 )) tools/vm/run.sh check
 
 # Benchmarks: one guest boot, every configuration interleaved over rounds;
 # tables, JSON and a chart under build/bench/. Not part of make check.
 $(B)/kmod/ucmd_bare.ko: $(B)/kmod/ucmd.ko tools/bench/ucmd_bare.c tools/bench/Kbuild kmod/ucmd_handler.h
 	@mkdir -p $(KSRC)/tools/bench
 	@cp -p tools/bench/ucmd_bare.c tools/bench/Kbuild $(KSRC)/tools/bench/
-	@rm -f $(KSRC)/tools/bench/*.ko $(KSRC)/tools/bench/*.mod.[co]
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/$(KSRC)/tools/bench clean
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/tools/bench modules
 	@cp $(KSRC)/tools/bench/ucmd_bare.ko $@
 
@@ -162,5 +174,5 @@ bench-icount: guest $(B)/kmod/ucmd_bare.ko $(B)/bin/ucmd-bench
 clean:
 	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
-.PHONY: all deps kmod guest check check-debug demo bench bench-icount clean
+.PHONY: all deps kmod guest check check-debug demo fuzz bench bench-icount clean
 .DELETE_ON_ERROR:

@@ -142,6 +142,8 @@ static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	res = ucmd_fixup_res(res);
 	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
 	io_uring_cmd_done(cmd, res, res2, issue_flags);
+	if (!h)
+		return;		/* failed before lookup: holds nothing */
 	ucmd_async_free(h, async);
 	if (!detached)
 		ucmd_handler_put(h);
@@ -394,16 +396,18 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	}
 
 	ret = ucmd_fixup_res(ret);
-	if (ret == -EAGAIN || (req->res2 && (issue_flags & IO_URING_F_CQE32))) {
+out:
+	if (ret == -EAGAIN || (issue_flags & IO_URING_F_CQE32)) {
 		/*
-		 * A plain return carries no res2, and a plain -EAGAIN would
-		 * be retried: post the CQE ourselves.
+		 * A plain -EAGAIN would be retried, and a plain return
+		 * carries no res2: on 6.12 a CQE32 entry then shows whatever
+		 * big_cqe a skipped CQE (IOSQE_CQE_SKIP_SUCCESS) left in the
+		 * recycled io_kiocb. Post the CQE ourselves, res2 included.
 		 */
 		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC,
 			  NULL);
 		return -EIOCBQUEUED;
 	}
-out:
 	ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC, NULL);
 	if (req->h)
 		ucmd_handler_put(req->h);

@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmd-fuzz: a model-based random-SQE fuzzer for /dev/ucmd.
+ *
+ *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-v]
+ *
+ * Each thread owns its rings and its /dev/ucmd file and sends batches of
+ * random chains (IO_LINK, IO_HARDLINK, ASYNC, DRAIN, FIXED_FILE,
+ * CQE_SKIP_SUCCESS, registered buffers, every built-in op, the kv and
+ * arith BPF handlers, unknown ops, wrong size fields, payloads that fail
+ * prep) to a ring of a random shape: SQE64/128 x CQE16/32 x plain, SQPOLL,
+ * DEFER_TASKRUN, COOP_TASKRUN; odd-numbered threads run as uid 65534.
+ * model.c predicts every CQE's res and res2; a CQE that differs, a CQE
+ * missing or posted twice is a violation, and one for a request the
+ * model says a policy denies is also a bypass. Between batches (no
+ * request in flight) the main thread changes the policy state: the rules
+ * policy with random deny rules (EAGAIN included, per uid and any uid),
+ * payload_check, the kv and arith handlers, loaded and unloaded in random
+ * order. Some rings are closed with requests in flight; at the end
+ * /sys/class/misc/ucmd/inflight must be back to 0.
+ *
+ * A violation prints the seed, the ring and the chain, and whether that
+ * chain fails alone on a fresh ring. Exit 0 when clean, 1 on a
+ * violation, 2 on a set-up error. The last line is "fuzz: N SQEs ...".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <liburing.h>
+#include <linux/ucmd.h>
+
+#include "model.h"
+
+#define MAX_BATCH	64
+#define MAX_CHAIN	4
+#define RING_ENTRIES	128
+#define NOBODY		65534
+
+static struct {
+	__u64 seed;
+	int seconds;
+	long min_sqes;
+	int threads;
+	bool policies;
+	bool verbose;
+} opt = { .seconds = 30, .threads = 2, .policies = true };
+
+static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
+static atomic_long nr_closed, nr_batches;
+static atomic_bool stop;
+static pthread_rwlock_t policy_lock;
+static struct fz_policy policy;		/* under policy_lock */
+static __u64 features;
+static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long sysfs_long(const char *name)
+{
+	char path[128], buf[64] = "";
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s", UCMD_DEV_NAME, name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			v = strtol(buf, NULL, 0);
+		fclose(f);
+	}
+	return v;
+}
+
+/* ---- one thread's rings ---- */
+
+struct ring_state {
+	struct io_uring ring;
+	struct fz_ring m;
+	const char *mode;
+	int fd;
+	bool live;
+};
+
+struct thread {
+	pthread_t thr;
+	int id;
+	struct fz_rng rng;
+	struct fz_kv kv;
+	int devfd;
+	__u32 uid;
+	void *tbuf, *fbuf;
+	__u64 feat_word;
+	__u64 batch_id;
+	long sqes;
+};
+
+static const struct { const char *name; unsigned int flags; } modes[] = {
+	{ "plain", 0 },
+	{ "sqpoll", IORING_SETUP_SQPOLL },
+	{ "defer_taskrun", IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER },
+	{ "coop_taskrun", IORING_SETUP_COOP_TASKRUN },
+};
+
+static int ring_open(struct thread *t, struct ring_state *rs, unsigned int shape,
+		     int mode, bool drain_ok)
+{
+	struct iovec iov = { .iov_base = t->fbuf, .iov_len = UCMD_BUF_SIZE };
+	unsigned int flags = shape | modes[mode].flags | IORING_SETUP_SUBMIT_ALL;
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	ret = io_uring_queue_init(RING_ENTRIES, &rs->ring, flags);
+	if (ret) {
+		fprintf(stderr, "fuzz: io_uring_queue_init(0x%x): %s\n", flags,
+			strerror(-ret));
+		return -1;
+	}
+	ret = io_uring_register_files(&rs->ring, &t->devfd, 1);
+	ret = ret ?: io_uring_register_buffers(&rs->ring, &iov, 1);
+	if (ret) {
+		fprintf(stderr, "fuzz: register: %s\n", strerror(-ret));
+		io_uring_queue_exit(&rs->ring);
+		return -1;
+	}
+	rs->fd = t->devfd;
+	rs->mode = modes[mode].name;
+	rs->m.flags = flags;
+	rs->m.drain_ok = drain_ok;
+	rs->m.buf = (unsigned long)t->fbuf;
+	rs->m.buf_len = UCMD_BUF_SIZE;
+	rs->m.tbuf = (unsigned long)t->tbuf;
+	rs->m.tbuf_len = UCMD_BUF_SIZE;
+	rs->m.features_addr = (unsigned long)&t->feat_word;
+	rs->m.features = features;
+	rs->m.uid = t->uid;
+	rs->live = true;
+	return 0;
+}
+
+static void prep_sqe(struct ring_state *rs, const struct fz_sqe *s,
+		     unsigned long long ud)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&rs->ring);
+	size_t area = rs->m.flags & IORING_SETUP_SQE128 ? 80 : 16;
+
+	if (s->kind == FZ_IOU_NOP) {
+		io_uring_prep_nop(sqe);
+	} else {
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe,
+				 s->fixed_file >= 0 ? s->fixed_file : rs->fd,
+				 NULL, 0, 0);
+		sqe->cmd_op = s->cmd_op;
+		sqe->uring_cmd_flags = s->uring_cmd_flags;
+		sqe->buf_index = s->buf_index;
+		sqe->__pad1 = s->pad1;
+		memcpy(sqe->cmd, s->payload, area);
+	}
+	sqe->flags = s->iosqe | (s->fixed_file >= 0 ? IOSQE_FIXED_FILE : 0);
+	sqe->user_data = ud;
+}
+
+static void report_chain(const char *what, const struct ring_state *rs,
+			 const struct fz_sqe *c, int n, int bad,
+			 const struct io_uring_cqe *cqe, __u64 res2)
+{
+	char d[512];
+
+	fprintf(stderr, "fuzz: VIOLATION (seed %llu) %s on %s ring flags 0x%x uid %u:\n",
+		(unsigned long long)opt.seed, what, rs->mode, rs->m.flags, rs->m.uid);
+	for (int i = 0; i < n; i++) {
+		fz_describe(&c[i], d, sizeof(d));
+		fprintf(stderr, "  %c[%d] %s\n      want res %d res2 0x%llx%s cqe %d denied %d",
+			i == bad ? '>' : ' ', i, d, c[i].res,
+			(unsigned long long)c[i].res2, c[i].check_res2 ? "" : " (any)",
+			c[i].cqe, c[i].denied);
+		if (i == bad && cqe)
+			fprintf(stderr, ", got res %d res2 0x%llx", cqe->res,
+				(unsigned long long)res2);
+		fputc('\n', stderr);
+	}
+}
+
+struct batch {
+	struct fz_sqe s[MAX_BATCH];
+	int chain_start[MAX_BATCH];	/* index of each SQE's chain head */
+	int chain_len[MAX_BATCH];	/* for heads */
+	bool seen[MAX_BATCH];
+	int n, expect;
+	int bad_chain;			/* head of the first bad chain, or -1 */
+};
+
+/*
+ * Submit @b on @rs and check every CQE against the model. Returns the
+ * number of violations.
+ */
+static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
+		     bool close_early, bool quiet)
+{
+	unsigned long long deadline;
+	int got = 0, bad = 0, ret;
+
+	t->batch_id++;
+	b->bad_chain = -1;
+	for (int i = 0; i < b->n; i++)
+		prep_sqe(rs, &b->s[i], t->batch_id << 16 | i);
+	ret = io_uring_submit(&rs->ring);
+	if (ret != b->n) {
+		fprintf(stderr, "fuzz: submit %d of %d: %s\n", ret, b->n,
+			ret < 0 ? strerror(-ret) : "short");
+		return 1;
+	}
+	atomic_fetch_add(&nr_sqes, b->n);
+	t->sqes += b->n;
+	if (close_early) {
+		/* Closed with requests in flight: teardown completes them. */
+		io_uring_queue_exit(&rs->ring);
+		rs->live = false;
+		atomic_fetch_add(&nr_closed, 1);
+		fz_kv_forget(&t->kv);
+		return 0;
+	}
+	deadline = now_ns() + 20000000000ULL;
+	while (got < b->expect) {
+		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
+		struct io_uring_cqe *cqe;
+		unsigned long long ud;
+		int i, h;
+		__u64 res2;
+
+		ret = io_uring_wait_cqe_timeout(&rs->ring, &cqe, &ts);
+		if (ret == -ETIME || ret == -EINTR) {
+			if (now_ns() > deadline)
+				break;
+			continue;
+		}
+		if (ret) {
+			fprintf(stderr, "fuzz: wait: %s\n", strerror(-ret));
+			return bad + 1;
+		}
+		ud = cqe->user_data;
+		res2 = rs->m.flags & IORING_SETUP_CQE32 ? cqe->big_cqe[0] : 0;
+		i = ud & 0xffff;
+		if (ud >> 16 != t->batch_id || i >= b->n || b->seen[i] || !b->s[i].cqe) {
+			pthread_mutex_lock(&report_lock);
+			if (ud >> 16 != t->batch_id || i >= b->n)
+				fprintf(stderr, "fuzz: VIOLATION (seed %llu) stray CQE user_data 0x%llx res %d (batch %llu)\n",
+					(unsigned long long)opt.seed, ud, cqe->res,
+					(unsigned long long)t->batch_id);
+			else
+				report_chain(b->seen[i] ? "second CQE" : "CQE that should be skipped",
+					     rs, &b->s[b->chain_start[i]],
+					     b->chain_len[b->chain_start[i]],
+					     i - b->chain_start[i], cqe, res2);
+			pthread_mutex_unlock(&report_lock);
+			bad++;
+			if (i < b->n && b->bad_chain < 0)
+				b->bad_chain = b->chain_start[i];
+			io_uring_cqe_seen(&rs->ring, cqe);
+			continue;
+		}
+		b->seen[i] = true;
+		got++;
+		h = b->chain_start[i];
+		if (cqe->res != b->s[i].res ||
+		    (b->s[i].check_res2 && res2 != b->s[i].res2)) {
+			bool bypass = b->s[i].denied && cqe->res != b->s[i].res;
+
+			bad++;
+			if (b->bad_chain < 0)
+				b->bad_chain = h;
+			if (bypass)
+				atomic_fetch_add(&nr_bypasses, 1);
+			if (!quiet) {
+				pthread_mutex_lock(&report_lock);
+				report_chain(bypass ? "policy bypass" : "wrong result", rs,
+					     &b->s[h], b->chain_len[h], i - h, cqe, res2);
+				pthread_mutex_unlock(&report_lock);
+			}
+		}
+		if (b->s[i].denied)
+			atomic_fetch_add(&nr_denied, 1);
+		io_uring_cqe_seen(&rs->ring, cqe);
+	}
+	atomic_fetch_add(&nr_cqes, got);
+	if (got < b->expect) {
+		for (int i = 0; i < b->n; i++)
+			if (b->s[i].cqe && !b->seen[i] && b->bad_chain < 0)
+				b->bad_chain = b->chain_start[i];
+		for (int i = 0; i < b->n && !quiet; i++)
+			if (b->s[i].cqe && !b->seen[i]) {
+				pthread_mutex_lock(&report_lock);
+				report_chain("missing CQE", rs, &b->s[b->chain_start[i]],
+					     b->chain_len[b->chain_start[i]],
+					     i - b->chain_start[i], NULL, 0);
+				pthread_mutex_unlock(&report_lock);
+			}
+		bad += b->expect - got;
+	}
+	return bad;
+}
+
+/* Build a batch of random chains, predicted under the current policy. */
+static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b)
+{
+	int n = 1 + fz_below(&t->rng, MAX_BATCH);
+
+	memset(b, 0, sizeof(*b));
+	memset(t->kv.touched, 0, sizeof(t->kv.touched));
+	while (b->n < n) {
+		int len = 1 + (fz_below(&t->rng, 3) ? 0 : fz_below(&t->rng, MAX_CHAIN));
+		int h = b->n;
+
+		if (len > n - b->n)
+			len = n - b->n;
+		for (int i = 0; i < len; i++) {
+			struct fz_sqe *s = &b->s[h + i];
+
+			fz_gen(&t->rng, s, &rs->m, &t->kv, !rs->m.drain_ok, len > 1);
+			if (i < len - 1)
+				s->iosqe |= fz_below(&t->rng, 3) ? IOSQE_IO_LINK :
+								   IOSQE_IO_HARDLINK;
+			b->chain_start[h + i] = h;
+		}
+		b->chain_len[h] = len;
+		fz_predict_chain(&b->s[h], len, &rs->m, &policy, &t->kv);
+		b->n += len;
+	}
+	for (int i = 0; i < b->n; i++)
+		b->expect += b->s[i].cqe;
+}
+
+/* Does the chain @c fail alone on a fresh ring like @rs? */
+static void retry_alone(struct thread *t, const struct ring_state *rs,
+			const struct fz_sqe *c, int n)
+{
+	struct ring_state fresh;
+	struct batch b = { 0 };
+	int shape = rs->m.flags & (IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
+	int mode = 0, bad;
+
+	for (int m = 0; m < 4; m++)
+		if ((rs->m.flags & ~(IORING_SETUP_SQE128 | IORING_SETUP_CQE32 |
+				     IORING_SETUP_SUBMIT_ALL)) == modes[m].flags)
+			mode = m;
+	if (ring_open(t, &fresh, shape, mode, rs->m.drain_ok))
+		return;
+	memcpy(b.s, c, n * sizeof(*c));
+	b.n = n;
+	b.chain_len[0] = n;
+	for (int i = 0; i < n; i++)
+		b.expect += b.s[i].cqe;
+	bad = run_batch(t, &fresh, &b, false, true);
+	fprintf(stderr, "fuzz: that chain alone on a fresh ring: %s\n",
+		bad ? "fails too (minimal)" : "passes (it needs the batch around it)");
+	io_uring_queue_exit(&fresh.ring);
+}
+
+static void *thread_fn(void *arg)
+{
+	struct thread *t = arg;
+	struct ring_state rs = { .live = false };
+	struct batch b;
+	int batches_left = 0;
+
+	if (t->uid && syscall(SYS_setresuid, -1, t->uid, -1)) {
+		perror("fuzz: setresuid");
+		atomic_fetch_add(&nr_violations, 1);
+		return NULL;
+	}
+	t->devfd = open("/dev/" UCMD_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (t->devfd < 0) {
+		perror("fuzz: open /dev/ucmd");
+		atomic_fetch_add(&nr_violations, 1);
+		return NULL;
+	}
+	while (!atomic_load(&stop)) {
+		bool close_early;
+		int bad;
+
+		if (!rs.live || !batches_left--) {
+			if (rs.live)
+				io_uring_queue_exit(&rs.ring);
+			unsigned int shape = (fz_below(&t->rng, 2) ? IORING_SETUP_SQE128 : 0) |
+					     (fz_below(&t->rng, 2) ? IORING_SETUP_CQE32 : 0);
+
+			if (ring_open(t, &rs, shape, fz_below(&t->rng, 4),
+				      getenv("FZ_DRAIN") ? atoi(getenv("FZ_DRAIN")) : fz_below(&t->rng, 4) == 0)) {
+				atomic_fetch_add(&nr_violations, 1);
+				break;
+			}
+			batches_left = 1 + fz_below(&t->rng, 200);
+		}
+		close_early = fz_below(&t->rng, 100) == 0;
+		pthread_rwlock_rdlock(&policy_lock);
+		gen_batch(t, &rs, &b);
+		bad = run_batch(t, &rs, &b, close_early, false);
+		pthread_rwlock_unlock(&policy_lock);
+		atomic_fetch_add(&nr_batches, 1);
+		if (bad) {
+			atomic_fetch_add(&nr_violations, bad);
+			if (rs.live && b.bad_chain >= 0)
+				retry_alone(t, &rs, &b.s[b.bad_chain],
+					    b.chain_len[b.bad_chain]);
+			break;
+		}
+	}
+	if (rs.live)
+		io_uring_queue_exit(&rs.ring);
+	close(t->devfd);
+	return NULL;
+}
+
+/* ---- policy changes, between batches ---- */
+
+static int sh(const char *cmd)
+{
+	char full[256];
+
+	snprintf(full, sizeof(full), "%s >/dev/null 2>&1", cmd);
+	return system(full);
+}
+
+static int rules_fd = -1;
+
+static void validator_remove(int which)
+{
+	for (int i = 0; i < policy.nr_validators; i++)
+		if ((int)policy.validators[i] == which) {
+			memmove(&policy.validators[i], &policy.validators[i + 1],
+				(policy.nr_validators - i - 1) * sizeof(policy.validators[0]));
+			policy.nr_validators--;
+			return;
+		}
+}
+
+static bool validator_on(int which)
+{
+	for (int i = 0; i < policy.nr_validators; i++)
+		if ((int)policy.validators[i] == which)
+			return true;
+	return false;
+}
+
+static void set_rules(struct fz_rng *r)
+{
+	static const __u32 ops[FZ_NR_RULE_OPS] = {
+		UCMD_CMD_NOP, UCMD_CMD_ECHO, UCMD_CMD_DELAY, UCMD_CMD_SUM,
+		UCMD_CMD_GET_FEATURES, UCMD_CMD_SLEEP, UCMD_CMD_READ, UCMD_CMD_WRITE,
+		UCMD_KV_PUT, UCMD_KV_GET, UCMD_KV_DEL, UCMD_ARITH_ADD, UCMD_ARITH_MUL,
+		UCMD_CMD_NOP, UCMD_CMD_ECHO, UCMD_KV_GET,
+	};
+	static const int verdicts[] = { 0, -EPERM, -EACCES, -EAGAIN, -ENOSPC, -EBUSY };
+	struct ucmd_rule_key k;
+	struct ucmd_rule v = { 0 };
+
+	/* Clear the old rules, then add a few. */
+	for (int i = 0; i < policy.nr_rules; i++) {
+		k.cmd_op = policy.rules[i].cmd_op;
+		k.uid = policy.rules[i].uid;
+		bpf_map_delete_elem(rules_fd, &k);
+	}
+	policy.nr_rules = 0;
+	for (int i = fz_below(r, 6); i > 0; i--) {
+		struct fz_rule *ru = &policy.rules[policy.nr_rules];
+		bool dup = false;
+
+		ru->cmd_op = ops[fz_below(r, FZ_NR_RULE_OPS)];
+		ru->uid = fz_below(r, 3) ? UCMD_RULE_ANY_UID : fz_below(r, 2) ? 0 : NOBODY;
+		ru->verdict = verdicts[fz_below(r, 6)];
+		for (int j = 0; j < policy.nr_rules; j++)
+			dup |= policy.rules[j].cmd_op == ru->cmd_op &&
+			       policy.rules[j].uid == ru->uid;
+		if (dup)
+			continue;
+		k.cmd_op = ru->cmd_op;
+		k.uid = ru->uid;
+		v.verdict = ru->verdict;
+		if (bpf_map_update_elem(rules_fd, &k, &v, BPF_ANY)) {
+			perror("fuzz: rules map");
+			continue;
+		}
+		policy.nr_rules++;
+	}
+}
+
+/* One random change of what is attached. Called with policy_lock held. */
+static void change_policy(struct fz_rng *r)
+{
+	switch (fz_below(r, 6)) {
+	case 0:
+	case 1:
+		if (!validator_on(FZ_V_RULES)) {
+			if (sh("ucmdctl policy load rules"))
+				break;
+			rules_fd = bpf_obj_get(UCMD_BPFFS_DIR "/rules/rules");
+			policy.validators[policy.nr_validators++] = FZ_V_RULES;
+			policy.nr_rules = 0;
+		}
+		if (fz_below(r, 6) == 0) {
+			close(rules_fd);
+			rules_fd = -1;
+			sh("ucmdctl policy unload rules");
+			validator_remove(FZ_V_RULES);
+			policy.nr_rules = 0;
+		} else {
+			set_rules(r);
+		}
+		break;
+	case 2:
+		if (validator_on(FZ_V_PAYLOAD)) {
+			sh("ucmdctl policy unload payload_check");
+			validator_remove(FZ_V_PAYLOAD);
+		} else if (!sh("ucmdctl policy load payload_check")) {
+			policy.validators[policy.nr_validators++] = FZ_V_PAYLOAD;
+		}
+		break;
+	case 3:
+	case 4:
+		if (policy.kv) {
+			sh("ucmdctl handler unload kv");
+			policy.kv = false;
+		} else {
+			policy.kv = !sh("ucmdctl handler load kv");
+		}
+		break;
+	default:
+		if (policy.arith) {
+			sh("ucmdctl handler unload arith");
+			policy.arith = false;
+		} else {
+			policy.arith = !sh("ucmdctl handler load arith");
+		}
+	}
+}
+
+static void unload_all(void)
+{
+	sh("ucmdctl policy unload rules");
+	sh("ucmdctl policy unload payload_check");
+	sh("ucmdctl handler unload kv");
+	sh("ucmdctl handler unload arith");
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "Usage: ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-v]\n"
+		"  -s SEED     seed (default: from the clock; printed)\n"
+		"  -t SECONDS  run at most this long (default 30)\n"
+		"  -n SQES     stop once this many SQEs were checked (default: time only)\n"
+		"  -j THREADS  threads, each with its own rings (default 2)\n"
+		"  -P          no policy changes (built-in ops only)\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	pthread_rwlockattr_t attr;
+	struct thread *th;
+	struct fz_rng prng;
+	unsigned long long t0, end;
+	int c;
+
+	opt.seed = now_ns() ^ getpid();
+	while ((c = getopt(argc, argv, "s:t:n:j:Pvh")) != -1) {
+		switch (c) {
+		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
+		case 't': opt.seconds = atoi(optarg); break;
+		case 'n': opt.min_sqes = atol(optarg); break;
+		case 'j': opt.threads = atoi(optarg); break;
+		case 'P': opt.policies = false; break;
+		case 'v': opt.verbose = true; break;
+		default: usage();
+		}
+	}
+	if (opt.threads < 1 || opt.threads > 64 || opt.seconds < 1)
+		usage();
+	features = sysfs_long("features");
+	if ((long long)features <= 0) {
+		fprintf(stderr, "fuzz: cannot read ucmd's features (module loaded?)\n");
+		return 2;
+	}
+	fprintf(stderr, "fuzz: seed %llu, %d threads, %d s%s\n",
+		(unsigned long long)opt.seed, opt.threads, opt.seconds,
+		opt.policies ? ", policy changes on" : "");
+	unload_all();
+	prng.s = opt.seed ^ 0x9e3779b97f4a7c15ULL;
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&policy_lock, &attr);
+
+	th = calloc(opt.threads, sizeof(*th));
+	for (int i = 0; i < opt.threads; i++) {
+		th[i].id = i;
+		th[i].rng.s = (opt.seed + 1) * 0x100000001b3ULL + i * 0x9e3779b97f4a7c15ULL;
+		if (!th[i].rng.s)
+			th[i].rng.s = 1;
+		th[i].kv.base = (__u64)i * FZ_KV_KEYS + 1000;
+		th[i].uid = i % 2 ? NOBODY : 0;
+		th[i].tbuf = mmap(NULL, UCMD_BUF_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		th[i].fbuf = mmap(NULL, UCMD_BUF_SIZE, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (th[i].tbuf == MAP_FAILED || th[i].fbuf == MAP_FAILED) {
+			perror("fuzz: mmap");
+			return 2;
+		}
+		pthread_create(&th[i].thr, NULL, thread_fn, &th[i]);
+	}
+
+	t0 = now_ns();
+	end = t0 + opt.seconds * 1000000000ULL;
+	while (now_ns() < end && !atomic_load(&nr_violations)) {
+		if (opt.min_sqes && atomic_load(&nr_sqes) >= opt.min_sqes)
+			break;
+		usleep(200000);
+		if (!opt.policies)
+			continue;
+		pthread_rwlock_wrlock(&policy_lock);
+		change_policy(&prng);
+		/* The kv map goes with the handler: the model forgets it. */
+		if (!policy.kv)
+			for (int i = 0; i < opt.threads; i++)
+				memset(th[i].kv.present, 0, sizeof(th[i].kv.present));
+		pthread_rwlock_unlock(&policy_lock);
+	}
+	atomic_store(&stop, true);
+	for (int i = 0; i < opt.threads; i++)
+		pthread_join(th[i].thr, NULL);
+	if (rules_fd >= 0)
+		close(rules_fd);
+	unload_all();
+
+	/* Ring teardown is asynchronous. */
+	for (int i = 0; i < 100 && sysfs_long("inflight") != 0; i++)
+		usleep(50000);
+	if (sysfs_long("inflight") != 0) {
+		fprintf(stderr, "fuzz: VIOLATION (seed %llu) inflight %ld after every ring closed\n",
+			(unsigned long long)opt.seed, sysfs_long("inflight"));
+		atomic_fetch_add(&nr_violations, 1);
+	}
+	fprintf(stderr, "fuzz: %ld SQEs, %ld CQEs checked, %ld batches, %ld rings closed in flight, %ld denials, %ld violations, %ld bypasses, seed %llu, %.1f s\n",
+		atomic_load(&nr_sqes), atomic_load(&nr_cqes), atomic_load(&nr_batches),
+		atomic_load(&nr_closed), atomic_load(&nr_denied),
+		atomic_load(&nr_violations), atomic_load(&nr_bypasses),
+		(unsigned long long)opt.seed, (now_ns() - t0) / 1e9);
+	if (atomic_load(&nr_violations))
+		return 1;
+	if (opt.min_sqes && atomic_load(&nr_sqes) < opt.min_sqes) {
+		fprintf(stderr, "fuzz: only %ld of %ld SQEs in %d s\n",
+			atomic_load(&nr_sqes), opt.min_sqes, opt.seconds);
+		return 1;
+	}
+	return 0;
+}
