@@ -233,7 +233,13 @@ void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 		s->fixed_file = 0;
 	if (ring->drain_ok && one_in(r, 16))
 		s->iosqe |= IOSQE_IO_DRAIN;
-	if (!ring->drain_ok && !in_chain && one_in(r, 4))
+	/*
+	 * CQE_SKIP_SUCCESS only where the request completes during its
+	 * issue: a skipped request still in flight when the batch ends
+	 * could be validated under the next batch's policy.
+	 */
+	if (!ring->drain_ok && !in_chain && !(s->iosqe & IOSQE_ASYNC) &&
+	    s->kind != FZ_DELAY && s->kind != FZ_SLEEP && one_in(r, 4))
 		s->iosqe |= IOSQE_CQE_SKIP_SUCCESS;
 	if (s->kind == FZ_IOU_NOP || !malformed || !one_in(r, 8))
 		return;

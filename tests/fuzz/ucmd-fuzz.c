@@ -205,6 +205,52 @@ struct batch {
 	int bad_chain;			/* head of the first bad chain, or -1 */
 };
 
+/* Check one CQE of batch @b against the model; returns 1 on a violation. */
+static int check_cqe(struct thread *t, struct ring_state *rs, struct batch *b,
+		     const struct io_uring_cqe *cqe, bool quiet, int *got)
+{
+	unsigned long long ud = cqe->user_data;
+	__u64 res2 = rs->m.flags & IORING_SETUP_CQE32 ? cqe->big_cqe[0] : 0;
+	int i = ud & 0xffff, h;
+
+	if (ud >> 16 != t->batch_id || i >= b->n || b->seen[i] || !b->s[i].cqe) {
+		pthread_mutex_lock(&report_lock);
+		if (ud >> 16 != t->batch_id || i >= b->n)
+			fprintf(stderr, "fuzz: VIOLATION (seed %llu) stray CQE user_data 0x%llx res %d (batch %llu)\n",
+				(unsigned long long)opt.seed, ud, cqe->res,
+				(unsigned long long)t->batch_id);
+		else
+			report_chain(b->seen[i] ? "second CQE" : "CQE that should be skipped",
+				     rs, &b->s[b->chain_start[i]],
+				     b->chain_len[b->chain_start[i]],
+				     i - b->chain_start[i], cqe, res2);
+		pthread_mutex_unlock(&report_lock);
+		if (i < b->n && b->bad_chain < 0)
+			b->bad_chain = b->chain_start[i];
+		return 1;
+	}
+	b->seen[i] = true;
+	(*got)++;
+	if (b->s[i].denied)
+		atomic_fetch_add(&nr_denied, 1);
+	if (cqe->res == b->s[i].res &&
+	    (!b->s[i].check_res2 || res2 == b->s[i].res2))
+		return 0;
+	h = b->chain_start[i];
+	if (b->bad_chain < 0)
+		b->bad_chain = h;
+	if (b->s[i].denied && cqe->res != b->s[i].res)
+		atomic_fetch_add(&nr_bypasses, 1);
+	if (!quiet) {
+		pthread_mutex_lock(&report_lock);
+		report_chain(b->s[i].denied && cqe->res != b->s[i].res ?
+			     "policy bypass" : "wrong result", rs,
+			     &b->s[h], b->chain_len[h], i - h, cqe, res2);
+		pthread_mutex_unlock(&report_lock);
+	}
+	return 1;
+}
+
 /*
  * Submit @b on @rs and check every CQE against the model. Returns the
  * number of violations.
@@ -220,7 +266,8 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 	for (int i = 0; i < b->n; i++)
 		prep_sqe(rs, &b->s[i], t->batch_id << 16 | i);
 	ret = io_uring_submit(&rs->ring);
-	if (ret != b->n) {
+	/* With SQPOLL, liburing counts what is pending, not what was taken. */
+	if (ret < 0 || (ret != b->n && !(rs->m.flags & IORING_SETUP_SQPOLL))) {
 		fprintf(stderr, "fuzz: submit %d of %d: %s\n", ret, b->n,
 			ret < 0 ? strerror(-ret) : "short");
 		return 1;
@@ -238,10 +285,8 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 	deadline = now_ns() + 20000000000ULL;
 	while (got < b->expect) {
 		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
-		struct io_uring_cqe *cqe;
-		unsigned long long ud;
-		int i, h;
-		__u64 res2;
+		struct io_uring_cqe *cqes[MAX_BATCH], *cqe;
+		unsigned int nr;
 
 		ret = io_uring_wait_cqe_timeout(&rs->ring, &cqe, &ts);
 		if (ret == -ETIME || ret == -EINTR) {
@@ -253,50 +298,15 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 			fprintf(stderr, "fuzz: wait: %s\n", strerror(-ret));
 			return bad + 1;
 		}
-		ud = cqe->user_data;
-		res2 = rs->m.flags & IORING_SETUP_CQE32 ? cqe->big_cqe[0] : 0;
-		i = ud & 0xffff;
-		if (ud >> 16 != t->batch_id || i >= b->n || b->seen[i] || !b->s[i].cqe) {
-			pthread_mutex_lock(&report_lock);
-			if (ud >> 16 != t->batch_id || i >= b->n)
-				fprintf(stderr, "fuzz: VIOLATION (seed %llu) stray CQE user_data 0x%llx res %d (batch %llu)\n",
-					(unsigned long long)opt.seed, ud, cqe->res,
-					(unsigned long long)t->batch_id);
-			else
-				report_chain(b->seen[i] ? "second CQE" : "CQE that should be skipped",
-					     rs, &b->s[b->chain_start[i]],
-					     b->chain_len[b->chain_start[i]],
-					     i - b->chain_start[i], cqe, res2);
-			pthread_mutex_unlock(&report_lock);
-			bad++;
-			if (i < b->n && b->bad_chain < 0)
-				b->bad_chain = b->chain_start[i];
-			io_uring_cqe_seen(&rs->ring, cqe);
-			continue;
-		}
-		b->seen[i] = true;
-		got++;
-		h = b->chain_start[i];
-		if (cqe->res != b->s[i].res ||
-		    (b->s[i].check_res2 && res2 != b->s[i].res2)) {
-			bool bypass = b->s[i].denied && cqe->res != b->s[i].res;
-
-			bad++;
-			if (b->bad_chain < 0)
-				b->bad_chain = h;
-			if (bypass)
-				atomic_fetch_add(&nr_bypasses, 1);
-			if (!quiet) {
-				pthread_mutex_lock(&report_lock);
-				report_chain(bypass ? "policy bypass" : "wrong result", rs,
-					     &b->s[h], b->chain_len[h], i - h, cqe, res2);
-				pthread_mutex_unlock(&report_lock);
-			}
-		}
-		if (b->s[i].denied)
-			atomic_fetch_add(&nr_denied, 1);
-		io_uring_cqe_seen(&rs->ring, cqe);
+		nr = io_uring_peek_batch_cqe(&rs->ring, cqes, MAX_BATCH);
+		for (unsigned int j = 0; j < nr; j++)
+			bad += check_cqe(t, rs, b, cqes[j], quiet, &got);
+		io_uring_cq_advance(&rs->ring, nr);
 	}
+	/* Everything issued, skipped CQEs included, before the next policy. */
+	while ((rs->m.flags & IORING_SETUP_SQPOLL) && io_uring_sq_ready(&rs->ring) &&
+	       now_ns() < deadline)
+		usleep(100);
 	atomic_fetch_add(&nr_cqes, got);
 	if (got < b->expect) {
 		for (int i = 0; i < b->n; i++)
@@ -625,14 +635,18 @@ int main(int argc, char **argv)
 
 	t0 = now_ns();
 	end = t0 + opt.seconds * 1000000000ULL;
-	while (now_ns() < end && !atomic_load(&nr_violations)) {
+	for (unsigned int tick = 0; now_ns() < end && !atomic_load(&nr_violations); tick++) {
 		if (opt.min_sqes && atomic_load(&nr_sqes) >= opt.min_sqes)
 			break;
-		usleep(200000);
+		usleep(100000);
 		if (!opt.policies)
 			continue;
 		pthread_rwlock_wrlock(&policy_lock);
-		change_policy(&prng);
+		/* New rules often (map updates); attach/detach every second. */
+		if (tick % 10 && validator_on(FZ_V_RULES))
+			set_rules(&prng);
+		else if (!(tick % 10))
+			change_policy(&prng);
 		/* The kv map goes with the handler: the model forgets it. */
 		if (!policy.kv)
 			for (int i = 0; i < opt.threads; i++)
