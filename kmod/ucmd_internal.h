@@ -154,14 +154,16 @@ static inline void ucmd_handler_put(struct ucmd_handler *h)
  * struct ucmd_file - state of one open /dev/ucmd file (file->private_data)
  * @nr_deferred: deferred requests of this file not yet completed; at most
  *		 ucmd_max_inflight (ucmd_req_defer() fails with -EBUSY past it)
- * @buf: UCMD_BUF_SIZE bytes that READ and WRITE address; freed at release,
- *	 which cannot happen while a request holds the file
+ * @buf: UCMD_BUF_SIZE bytes that READ and WRITE address, a separate
+ *	 allocation so that it is not rounded up to twice its size; freed
+ *	 at release, which cannot happen while a request holds the file
  *
- * Allocated at open with GFP_KERNEL_ACCOUNT: charged to the opener's memcg.
+ * Both allocated at open with GFP_KERNEL_ACCOUNT: charged to the opener's
+ * memcg.
  */
 struct ucmd_file {
 	atomic_t nr_deferred;
-	u8 buf[UCMD_BUF_SIZE];
+	u8 *buf;
 };
 
 /* Module parameters (ucmd_main.c). */

@@ -105,16 +105,26 @@ static int ucmd_open(struct inode *inode, struct file *file)
 {
 	struct ucmd_file *uf;
 
-	uf = kvzalloc(sizeof(*uf), GFP_KERNEL_ACCOUNT);
+	uf = kzalloc(sizeof(*uf), GFP_KERNEL_ACCOUNT);
 	if (!uf)
 		return -ENOMEM;
+	uf->buf = kvzalloc(UCMD_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!uf->buf)
+		goto err_free_uf;
 	file->private_data = uf;
 	return nonseekable_open(inode, file);
+
+err_free_uf:
+	kfree(uf);
+	return -ENOMEM;
 }
 
 static int ucmd_release(struct inode *inode, struct file *file)
 {
-	kvfree(file->private_data);
+	struct ucmd_file *uf = file->private_data;
+
+	kvfree(uf->buf);
+	kfree(uf);
 	return 0;
 }
 
