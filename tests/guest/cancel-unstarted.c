@@ -11,8 +11,6 @@
  * drive it below 0, or trip KASAN on the debug kernel).
  */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "helpers.h"
@@ -20,15 +18,7 @@
 
 static long stall_cancels(void)
 {
-	FILE *f = fopen("/sys/module/ucmd_test/parameters/stall_cancels", "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return t_read_long("/sys/module/ucmd_test/parameters/stall_cancels");
 }
 
 int main(void)
@@ -73,8 +63,7 @@ int main(void)
 			stall_cancels());
 	}
 	close(fd);
-	for (int i = 0; i < 100 && t_unload_module("ucmd_test", 0) == -EWOULDBLOCK; i++)
-		usleep(20000);
-	T_CHECK(t_unload_module("ucmd_test", 0) == -ENOENT, "ucmd_test still loaded");
+	ret = t_unload_module_wait("ucmd_test", 2000);
+	T_CHECK(ret == 0, "unload ucmd_test: %s", strerror(-ret));
 	return T_EXIT_PASS;
 }

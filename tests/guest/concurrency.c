@@ -109,12 +109,7 @@ int main(void)
 	T_CHECK(w[0].timers_ok + w[1].timers_ok > 0, "no TIMER ever served");
 	T_CHECK(w[0].timers_gone + w[1].timers_gone > 0, "TIMER never unregistered");
 	close(fd);
-	for (int i = 0; i < 100; i++) {
-		ret = t_unload_module("ucmd_test", 0);
-		if (ret != -EWOULDBLOCK)
-			break;
-		usleep(20000);
-	}
+	ret = t_unload_module_wait("ucmd_test", 2000);
 	T_CHECK(ret == 0, "unload: %s", strerror(-ret));
 	return T_EXIT_PASS;
 }

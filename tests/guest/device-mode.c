@@ -37,12 +37,7 @@ static int reload(const char *params)
 {
 	int fd, ret = 0;
 
-	for (int i = 0; i < 50; i++) {
-		ret = t_unload_module("ucmd", O_NONBLOCK);
-		if (ret != -EWOULDBLOCK && ret != -EAGAIN)
-			break;
-		usleep(100000);
-	}
+	ret = t_unload_module_wait("ucmd", 5000);
 	if (ret && ret != -ENOENT)
 		return ret;
 	fd = open("/ucmd.ko", O_RDONLY | O_CLOEXEC);

@@ -64,12 +64,7 @@ int main(void)
 	T_CHECK(cqe.res == -ECANCELED, "unregistered in flight: res %d", cqe.res);
 	T_CHECK(set_registered("1") == 0, "register again");
 
-	for (int i = 0; i < 50; i++) {
-		ret = t_unload_module("ucmd_test", 0);
-		if (ret != -EWOULDBLOCK)
-			break;
-		usleep(20000);
-	}
+	ret = t_unload_module_wait("ucmd_test", 2000);
 	T_CHECK(ret == 0, "unload: %s", strerror(-ret));
 
 	t_prep_cmd(&ring, fd, UCMD_TEST_CMD_TIMER, &d, sizeof(d), 3);

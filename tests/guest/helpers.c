@@ -160,14 +160,12 @@ int t_batch(struct io_uring *ring, int nr,
 	return ret;
 }
 
-long t_sysfs_long(const char *name)
+long t_read_long(const char *path)
 {
-	char path[128], buf[64];
+	char buf[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s", UCMD_DEV_NAME,
-		 name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -177,6 +175,15 @@ long t_sysfs_long(const char *name)
 		return -1;
 	buf[n] = '\0';
 	return strtol(buf, NULL, 0);
+}
+
+long t_sysfs_long(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s", UCMD_DEV_NAME,
+		 name);
+	return t_read_long(path);
 }
 
 long t_sysfs_wait(const char *name, long want, int ms)
@@ -224,4 +231,16 @@ int t_write_file(const char *path, const char *val)
 		return -1;
 	bad = fputs(val, f) < 0;
 	return fclose(f) || bad ? -1 : 0;
+}
+
+int t_unload_module_wait(const char *name, int ms)
+{
+	int ret;
+
+	for (int waited = 0;; waited += 20) {
+		ret = t_unload_module(name, O_NONBLOCK);
+		if (ret != -EWOULDBLOCK || waited >= ms)
+			return ret;
+		usleep(20000);
+	}
 }

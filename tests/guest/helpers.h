@@ -94,6 +94,9 @@ int t_batch(struct io_uring *ring, int nr,
 	    int (*ok)(unsigned long long user_data, int res, void *arg),
 	    void *arg);
 
+/* Read a number (any base strtol takes) from the file @path; -1 on error. */
+long t_read_long(const char *path);
+
 /* Read a counter from /sys/class/misc/ucmd/@name; -1 on error. */
 long t_sysfs_long(const char *name);
 
@@ -108,6 +111,13 @@ int t_load_module(const char *path);
 
 /* delete_module() of @name with @flags (O_NONBLOCK); 0 or -errno. */
 int t_unload_module(const char *name, unsigned int flags);
+
+/*
+ * Unload module @name, retrying while it is in use (-EWOULDBLOCK: requests
+ * in flight pin it, ring teardown is asynchronous) for up to @ms; 0 or
+ * -errno.
+ */
+int t_unload_module_wait(const char *name, int ms);
 
 /* Monotonic clock in nanoseconds. */
 unsigned long long t_now_ns(void);

@@ -19,19 +19,6 @@
 #define CHILD CG "/ucmd-memcg-test"
 #define NR_FILES 64
 
-static long cg_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static void leave(void)
 {
 	char pid[32];
@@ -73,14 +60,14 @@ int main(void)
 	T_CHECK(t_write_file(CHILD "/cgroup.procs", pid) == 0, "join: %s",
 		strerror(errno));
 
-	m0 = cg_long(CHILD "/memory.current");
+	m0 = t_read_long(CHILD "/memory.current");
 	for (int i = 0; i < NR_FILES; i++)
 		fds[i] = t_open_dev();
-	m1 = cg_long(CHILD "/memory.current");
+	m1 = t_read_long(CHILD "/memory.current");
 	for (int i = 0; i < NR_FILES; i++)
 		close(fds[i]);
 	usleep(100000);		/* the last fput is deferred to task work */
-	m2 = cg_long(CHILD "/memory.current");
+	m2 = t_read_long(CHILD "/memory.current");
 	printf("memory.current: %ld before, %ld with %d files, %ld after\n",
 	       m0, m1, NR_FILES, m2);
 	T_CHECK(m0 >= 0 && m1 - m0 >= NR_FILES * 56 * 1024L,

@@ -66,7 +66,7 @@ int main(void)
 		io_uring_queue_exit(&ring);
 	}
 	close(fd);
-	for (int i = 0; i < 50 && t_unload_module("ucmd_test", 0) == -EWOULDBLOCK; i++)
-		usleep(20000);
+	ret = t_unload_module_wait("ucmd_test", 2000);
+	T_CHECK(ret == 0, "unload ucmd_test: %s", strerror(-ret));
 	return bad ? T_EXIT_FAIL : T_EXIT_PASS;
 }
