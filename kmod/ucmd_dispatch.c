@@ -195,11 +195,15 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return 0;
 	/*
 	 * @async lives until its completion runs, under uring_lock, which
-	 * we hold. The handler may be unregistering: it is freed an RCU
-	 * grace period after, and @cancelable is cleared under its lock
-	 * once unregister has cancelled the request.
+	 * we hold. The handler may be unregistering, or gone: unregister
+	 * sets @detached before it frees the handler an RCU grace period
+	 * later, so a reader that sees @detached clear may lock it.
 	 */
 	rcu_read_lock();
+	if (READ_ONCE(async->detached)) {
+		rcu_read_unlock();
+		return 0;
+	}
 	spin_lock(&req->h->lock);
 	cancelled = async->cancelable && ucmd_async_try_cancel(req, async);
 	spin_unlock(&req->h->lock);
@@ -235,7 +239,7 @@ void ucmd_handler_cancel_all(struct ucmd_handler *h)
 			continue;
 		list_del(&async->node);
 		async->cancelable = false;
-		async->detached = true;
+		WRITE_ONCE(async->detached, true);
 		async->res = -ECANCELED;
 		async->res2 = 0;
 		async->kind = UCMD_DONE_CANCELLED;
