@@ -81,4 +81,24 @@ static inline const void *ucmd_cmd_payload(struct io_uring_cmd *cmd)
 	return io_uring_sqe_cmd(cmd->sqe);
 }
 
+/**
+ * ucmd_cancel_done_flags() - issue_flags to complete a cancelled request with
+ * @issue_flags: the flags of the IO_URING_F_CANCEL call
+ *
+ * io_uring_try_cancel_uring_cmd() (6.12) passes IO_URING_F_COMPLETE_DEFER
+ * and flushes the deferred completions itself; from io_ring_exit_work()
+ * that posts CQEs of an IORING_SETUP_DEFER_TASKRUN ring from a kworker
+ * while the submitter lives, which io_lockdep_assert_cq_locked() reports
+ * ("WARNING ... io_uring.h:137", PROVE_LOCKING kernels). Without
+ * COMPLETE_DEFER, io_uring_cmd_done() still takes the request off the
+ * cancelable list at once (uring_lock is held) and posts the CQE through
+ * io_uring's own task work, as for a completion from io-wq.
+ *
+ * Return: @issue_flags without IO_URING_F_COMPLETE_DEFER.
+ */
+static inline unsigned int ucmd_cancel_done_flags(unsigned int issue_flags)
+{
+	return issue_flags & ~IO_URING_F_COMPLETE_DEFER;
+}
+
 #endif /* _UCMD_COMPAT_H */

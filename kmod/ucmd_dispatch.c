@@ -209,8 +209,8 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	spin_unlock(&req->h->lock);
 	rcu_read_unlock();
 	if (cancelled)
-		ucmd_done(cmd, -ECANCELED, 0, issue_flags, UCMD_DONE_CANCELLED,
-			  NULL);
+		ucmd_done(cmd, -ECANCELED, 0, ucmd_cancel_done_flags(issue_flags),
+			  UCMD_DONE_CANCELLED, NULL);
 	return 0;
 }
 
