@@ -4,14 +4,16 @@
  * of them exactly once with -ECANCELED, long before their 5 s delay: the
  * module's cancelled counter grows by 256 and no deferred request is left.
  * The ring's CQEs cannot be read after close, so the module's counters
- * (/sys/class/misc/ucmd/{cancelled,inflight}) are the witness.
+ * (/sys/class/misc/ucmd/{cancelled,inflight}) are the witness. Done on a
+ * plain ring and on a DEFER_TASKRUN ring closed by a task that goes on
+ * living (on the debug kernel, lockdep then watches who posts the CQEs).
  */
 #include <unistd.h>
 #include "helpers.h"
 
 #define NR 256
 
-int main(void)
+static int run(unsigned int ring_flags)
 {
 	long cancelled0 = t_sysfs_long("cancelled");
 	long inflight0 = t_sysfs_long("inflight");
@@ -22,7 +24,7 @@ int main(void)
 	long v;
 
 	T_CHECK(cancelled0 >= 0 && inflight0 >= 0, "sysfs counters unreadable");
-	t_ring_init(&ring, NR, 0);
+	t_ring_init(&ring, NR, ring_flags);
 	for (int i = 0; i < NR; i++)
 		t_prep_cmd(&ring, fd, UCMD_CMD_DELAY, &d, sizeof(d), i);
 	T_CHECK(io_uring_submit(&ring) == NR, "submit");
@@ -39,5 +41,13 @@ int main(void)
 	T_CHECK(t_now_ns() - t0 < 4000000000ULL, "cancel took %llu ns",
 		t_now_ns() - t0);
 	close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	if (run(0) ||
+	    run(IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER))
+		return T_EXIT_FAIL;
 	return T_EXIT_PASS;
 }
