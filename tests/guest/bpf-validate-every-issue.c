@@ -4,11 +4,13 @@
  * and cannot be bypassed: with the rules policy denying ECHO, ECHO gets
  * -EPERM inline, with IOSQE_ASYNC (io-wq), on an SQPOLL ring and on a
  * DEFER_TASKRUN ring, one rule hit each, and a rule denying with -EAGAIN
- * completes with -EAGAIN on each of them (never retried); ECHO linked behind an io-wq head
- * (IOSQE_ASYNC NOP, a SLEEP head) is denied too, one hit; SLEEP, which
+ * completes with -EAGAIN on each of them (never retried); ECHO linked
+ * behind an io-wq head (IOSQE_ASYNC NOP, a SLEEP head) or issued from task
+ * work (behind a DELAY head) is denied too, one hit; SLEEP, which
  * returns -EAGAIN inline and is issued again from io-wq, is validated on
- * both issues (two hits per request), with IOSQE_ASYNC once; a SLEEP
- * denied on its first issue never reaches io-wq (one hit).
+ * both issues (two hits per request), with IOSQE_ASYNC once, and a
+ * validator sees ctx->reissue set only on the second; a SLEEP denied on
+ * its first issue never reaches io-wq (one hit).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,8 +39,19 @@ static long long hits(unsigned int cmd_op)
 
 static void unload(void)
 {
-	if (system("ucmdctl policy unload rules >/dev/null 2>&1"))
+	if (system("ucmdctl policy unload rules >/dev/null 2>&1; "
+		   "ucmdctl policy unload count_issues >/dev/null 2>&1"))
 		return;	/* not loaded */
+}
+
+static int count_fd;
+
+/* count_issues' counter: first issues (0) or re-issues (1). */
+static long long issues(__u32 reissue)
+{
+	__u64 v;
+
+	return bpf_map_lookup_elem(count_fd, &reissue, &v) ? -1 : (long long)v;
 }
 
 static int run(unsigned int ring_flags, int async, unsigned int op,
@@ -96,6 +109,7 @@ int main(void)
 	};
 	struct ucmd_echo e = { .res = 5 };
 	struct ucmd_sleep s = { .sleep_us = 1000 };
+	struct ucmd_delay d = { .delay_us = 1000, .res = 3 };
 	int n = 0, ret = T_EXIT_FAIL;
 
 	atexit(unload);
@@ -130,8 +144,11 @@ int main(void)
 	    run_linked(UCMD_CMD_SLEEP, &s, sizeof(s), 0, 0) ||
 	    run_linked(UCMD_CMD_SLEEP, &s, sizeof(s), 1, 0))
 		goto out;
-	T_CHECK(hits(UCMD_CMD_ECHO) == n + 3, "linked echo hits %lld want %d",
-		hits(UCMD_CMD_ECHO), n + 3);
+	/* ... and from task work, after a head completed by DELAY's timer. */
+	if (run_linked(UCMD_CMD_DELAY, &d, sizeof(d), 0, 3))
+		goto out;
+	T_CHECK(hits(UCMD_CMD_ECHO) == n + 4, "linked echo hits %lld want %d",
+		hits(UCMD_CMD_ECHO), n + 4);
 	/* The SLEEP heads: inline two issues, IOSQE_ASYNC one. */
 	T_CHECK(hits(UCMD_CMD_SLEEP) == 2 + 1, "sleep head hits %lld",
 		hits(UCMD_CMD_SLEEP));
@@ -147,6 +164,17 @@ int main(void)
 		goto out;
 	T_CHECK(hits(UCMD_CMD_SLEEP) == 7, "async sleep: hits %lld",
 		hits(UCMD_CMD_SLEEP));
+	/* ctx->reissue: 1 only on the io-wq issue after the handler's -EAGAIN. */
+	T_CHECK(system("ucmdctl policy load /tests-bpf/count_issues.bpf.o >/dev/null") == 0,
+		"load count_issues");
+	count_fd = bpf_obj_get(UCMD_BPFFS_DIR "/count_issues/issues");
+	T_CHECK(count_fd >= 0, "issues map: %s", strerror(errno));
+	if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), 0) ||
+	    run(0, 1, UCMD_CMD_SLEEP, &s, sizeof(s), 0))
+		goto out;
+	T_CHECK(issues(0) == 2 && issues(1) == 1, "first issues %lld, re-issues %lld; want 2, 1",
+		issues(0), issues(1));
+	T_CHECK(system("ucmdctl policy unload count_issues >/dev/null") == 0, "unload");
 	/* Denied SLEEP is denied before it can ask for io-wq. */
 	T_CHECK(set_rule(UCMD_CMD_SLEEP, -EACCES) == 0, "rule");
 	if (run(0, 0, UCMD_CMD_SLEEP, &s, sizeof(s), -EACCES))

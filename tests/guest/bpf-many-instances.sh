@@ -1,0 +1,31 @@
+#!/bin/sh
+# Description: any number of BPF instances can be attached and listed: 80
+# validators with 15-character names (more than one page of the sysfs
+# listing, which v1 truncated after about 55) are all in
+# /sys/class/misc/ucmd/bpf_ops, in attach order, and in "ucmdctl policy
+# list"; requests still pass through all of them; each unloads.
+. /tests/lib.sh
+set -u
+cleanup
+
+N=80
+i=0
+while [ $i -lt $N ]; do
+	ucmdctl policy load /tests-bpf/allow_all.bpf.o name "$(printf 'many_instance%02d' $i)" \
+		> /dev/null || fail "load $i"
+	i=$((i + 1))
+done
+n=$(grep -c '^many_instance[0-9][0-9] validate=1 handle=0' /sys/class/misc/ucmd/bpf_ops)
+[ "$n" = $N ] || fail "bpf_ops lists $n of $N instances ($(wc -c < /sys/class/misc/ucmd/bpf_ops) bytes)"
+[ "$(sed -n '80p' /sys/class/misc/ucmd/bpf_ops | cut -d' ' -f1)" = many_instance79 ] ||
+	fail "not in attach order"
+n=$(ucmdctl policy list | grep -c '^many_instance')
+[ "$n" = $N ] || fail "policy list shows $n of $N"
+expect 42 echo 42
+i=0
+while [ $i -lt $N ]; do
+	ucmdctl policy unload "$(printf 'many_instance%02d' $i)" > /dev/null || fail "unload $i"
+	i=$((i + 1))
+done
+[ -z "$(cat /sys/class/misc/ucmd/bpf_ops)" ] || fail "left attached"
+exit 0
