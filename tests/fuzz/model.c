@@ -176,15 +176,13 @@ void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 	case FZ_KV_DEL: {
 		struct ucmd_kv p = { .value = fz_rand(r) };
 
-		key = gen_key(r, kv);
-		if (key < 0) {		/* every key taken: a NOP instead */
+		key = kv ? gen_key(r, kv) : -1;
+		if (key < 0) {		/* no kv here, or every key taken: a NOP */
 			s->kind = FZ_NOP;
 			s->cmd_op = UCMD_CMD_NOP;
 			break;
 		}
 		p.key = kv->base + key;
-		if (kv->unknown[key])
-			s->kind = FZ_KV_PUT;	/* known again once it ran */
 		s->cmd_op = s->kind == FZ_KV_PUT ? UCMD_KV_PUT :
 			    s->kind == FZ_KV_GET ? UCMD_KV_GET : UCMD_KV_DEL;
 		memcpy(s->payload, &p, sizeof(p));
@@ -513,7 +511,6 @@ static void apply_kv(const struct fz_sqe *s, struct fz_kv *kv)
 	if (s->kind == FZ_KV_PUT) {
 		kv->present[k] = true;
 		kv->value[k] = p.value;
-		kv->unknown[k] = false;
 	} else if (s->kind == FZ_KV_DEL) {
 		kv->present[k] = false;
 	}
@@ -561,12 +558,6 @@ void fz_predict_chain(struct fz_sqe *s, int n, const struct fz_ring *ring,
 	for (int i = 0; i < n; i++)
 		if (s[i].kind >= FZ_KV_PUT && s[i].kind <= FZ_KV_DEL)
 			apply_kv(&s[i], kv);
-}
-
-void fz_kv_forget(struct fz_kv *kv)
-{
-	for (int k = 0; k < FZ_KV_KEYS; k++)
-		kv->unknown[k] |= kv->touched[k];
 }
 
 void fz_describe(const struct fz_sqe *s, char *buf, size_t len)

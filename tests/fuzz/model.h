@@ -81,12 +81,7 @@ struct fz_kv {
 	bool present[FZ_KV_KEYS];
 	__u64 value[FZ_KV_KEYS];
 	bool touched[FZ_KV_KEYS];	/* in the current batch */
-	bool unknown[FZ_KV_KEYS];	/* touched by a batch whose ring was
-					 * closed in flight: next op is a PUT */
 };
-
-/* A batch's ring was closed with it in flight: forget what it touched. */
-void fz_kv_forget(struct fz_kv *kv);
 
 struct fz_rng {
 	__u64 s;
@@ -100,7 +95,9 @@ static inline __u32 fz_below(struct fz_rng *r, __u32 n)
 
 /*
  * Fill @s with a random SQE for @ring. @malformed allows SQEs that fail
- * prep; @in_chain forbids CQE_SKIP_SUCCESS.
+ * prep; @in_chain forbids CQE_SKIP_SUCCESS; @kv NULL forbids kv ops (a
+ * batch whose ring is closed in flight: its requests may still run, on
+ * io-wq, after the next batches, and the store would be unknown).
  */
 void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 	    struct fz_kv *kv, bool malformed, bool in_chain);

@@ -279,7 +279,6 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 		io_uring_queue_exit(&rs->ring);
 		rs->live = false;
 		atomic_fetch_add(&nr_closed, 1);
-		fz_kv_forget(&t->kv);
 		return 0;
 	}
 	deadline = now_ns() + 20000000000ULL;
@@ -325,8 +324,12 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 	return bad;
 }
 
-/* Build a batch of random chains, predicted under the current policy. */
-static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b)
+/*
+ * Build a batch of random chains, predicted under the current policy; no
+ * kv ops in a batch @closing (its ring is closed with it in flight).
+ */
+static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b,
+		      bool closing)
 {
 	int n = 1 + fz_below(&t->rng, MAX_BATCH);
 
@@ -341,7 +344,8 @@ static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b)
 		for (int i = 0; i < len; i++) {
 			struct fz_sqe *s = &b->s[h + i];
 
-			fz_gen(&t->rng, s, &rs->m, &t->kv, !rs->m.drain_ok, len > 1);
+			fz_gen(&t->rng, s, &rs->m, closing ? NULL : &t->kv,
+			       !rs->m.drain_ok, len > 1);
 			if (i < len - 1)
 				s->iosqe |= fz_below(&t->rng, 3) ? IOSQE_IO_LINK :
 								   IOSQE_IO_HARDLINK;
@@ -418,7 +422,7 @@ static void *thread_fn(void *arg)
 		}
 		close_early = fz_below(&t->rng, 100) == 0;
 		pthread_rwlock_rdlock(&policy_lock);
-		gen_batch(t, &rs, &b);
+		gen_batch(t, &rs, &b, close_early);
 		bad = run_batch(t, &rs, &b, close_early, false);
 		pthread_rwlock_unlock(&policy_lock);
 		atomic_fetch_add(&nr_batches, 1);
