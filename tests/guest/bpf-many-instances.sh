@@ -4,6 +4,7 @@
 # listing, which v1 truncated after about 55) are all in
 # /sys/class/misc/ucmd/bpf_ops, in attach order, and in "ucmdctl policy
 # list"; requests still pass through all of them; each unloads.
+# Timeout: 400
 . /tests/lib.sh
 set -u
 cleanup
