@@ -96,11 +96,11 @@ $(B)/tests/guest/%: tests/guest/%.c $(B)/tests/obj/helpers.o tests/guest/helpers
 	$(CC) $(CFLAGS) -Itests/guest -Itests/kmod $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -lbpf -lelf -lz -lzstd -luring -lpthread
 
 # The fuzzer's model, checked on the host against hand-derived outcomes.
-$(B)/tests/host/fuzz-model: tests/host/fuzz-model.c tests/fuzz/model.c tests/fuzz/model.h $(UAPI) | $(B)/.deps
+$(B)/tests/host/fuzz-model: tests/host/fuzz-model.c tests/host/expect.h tests/fuzz/model.c tests/fuzz/model.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/model.c
 
-$(B)/tests/host/%: tests/host/%.c $(UAPI) | $(B)/.deps
+$(B)/tests/host/%: tests/host/%.c tests/host/expect.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $<
 

@@ -406,7 +406,7 @@ out:
 		 * A plain -EAGAIN would be retried, and a plain return
 		 * carries no res2: on 6.12 a CQE32 entry then shows whatever
 		 * big_cqe a skipped CQE (IOSQE_CQE_SKIP_SUCCESS) left in the
-		 * recycled io_kiocb. Post the CQE ourselves, res2 included.
+		 * recycled request. Post the CQE ourselves, res2 included.
 		 */
 		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC,
 			  NULL);

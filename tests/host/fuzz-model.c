@@ -17,16 +17,7 @@
 #include <linux/ucmd.h>
 #include "model.h"
 
-static int failures;
-
-#define EXPECT(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
+#include "expect.h"
 
 static struct fz_sqe echo(__s32 res, __u64 res2, __u8 iosqe)
 {

@@ -9,16 +9,7 @@
 #include <stdio.h>
 #include <linux/ucmd.h>
 
-static int failures;
-
-#define EXPECT(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			failures++;					\
-		}							\
-	} while (0)
+#include "expect.h"
 
 int main(void)
 {
