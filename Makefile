@@ -18,7 +18,7 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,\
 	$(filter-out tests/guest/helpers.c,$(wildcard tests/guest/*.c)))
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host/*.c))
 UAPI        := include/uapi/linux/ucmd.h
-KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h) kmod/Kbuild $(UAPI)
+KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h kmod/probes/*.c) kmod/Kbuild kmod/probes.sh $(UAPI)
 
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c)) \
 	    $(patsubst tests/bpf/%.bpf.c,$(B)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
@@ -42,8 +42,9 @@ deps:
 KSRC := $(B)/ksrc
 
 $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
-	@mkdir -p $(KSRC)/kmod $(KSRC)/include/uapi/linux
-	@cp -p kmod/*.c kmod/*.h kmod/Kbuild $(KSRC)/kmod/
+	@mkdir -p $(KSRC)/kmod/probes $(KSRC)/include/uapi/linux
+	@cp -p kmod/*.c kmod/*.h kmod/Kbuild kmod/probes.sh $(KSRC)/kmod/
+	@cp -p kmod/probes/*.c $(KSRC)/kmod/probes/
 	@cp -p $(UAPI) $(KSRC)/include/uapi/linux/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/kmod modules
 	@$(BPFTOOL) btf dump file $(KSRC)/kmod/ucmd.ko -B $(KDIR)/vmlinux 2>/dev/null | \

@@ -141,7 +141,7 @@ static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 
 	res = ucmd_fixup_res(res);
 	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
-	io_uring_cmd_done(cmd, res, res2, issue_flags);
+	ucmd_cmd_done(cmd, res, res2, issue_flags);
 	if (!h)
 		return;		/* failed before lookup: holds nothing */
 	ucmd_async_free(h, async);
@@ -155,6 +155,8 @@ static void ucmd_async_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
 
 	ucmd_done(cmd, async->res, async->res2, issue_flags, async->kind, NULL);
 }
+
+UCMD_DEFINE_TW(ucmd_async_tw);
 
 /*
  * Ask the handler to stop a queued request. ops->cancel() is called with
@@ -246,7 +248,7 @@ void ucmd_handler_cancel_all(struct ucmd_handler *h)
 		module_put(h->ops->owner);
 		ucmd_handler_put(h);
 		/* @async may be freed from here on. */
-		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw);
+		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
 	}
 	spin_unlock(&h->lock);
 }
@@ -596,6 +598,6 @@ void ucmd_req_complete(void *priv, int res, u64 res2)
 						  UCMD_ASYNC_DONE;
 	} while (!atomic_try_cmpxchg(&async->state, &old, new));
 	if (new == UCMD_ASYNC_DONE)
-		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw);
+		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
 }
 EXPORT_SYMBOL_GPL(ucmd_req_complete);

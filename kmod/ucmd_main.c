@@ -18,6 +18,7 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
+#include "ucmd_compat.h"
 
 /*
  * Who may open /dev/ucmd. Root only by default, as for other devices that
@@ -72,12 +73,13 @@ static DEVICE_ATTR_RO(features);
  * number of instances can be listed (read in chunks at any offset).
  */
 static ssize_t bpf_ops_read(struct file *file, struct kobject *kobj,
-			    struct bin_attribute *attr, char *buf, loff_t off,
+			    UCMD_BIN_ATTR_CONST struct bin_attribute *attr,
+			    char *buf, loff_t off,
 			    size_t count)
 {
 	return ucmd_bpf_read(buf, off, count);
 }
-static BIN_ATTR_RO(bpf_ops, 0);
+static UCMD_BIN_ATTR_CONST BIN_ATTR_RO(bpf_ops, 0);
 
 static struct attribute *ucmd_attrs[] = {
 	&dev_attr_inflight.attr,
@@ -86,7 +88,7 @@ static struct attribute *ucmd_attrs[] = {
 	NULL,
 };
 
-static struct bin_attribute *ucmd_bin_attrs[] = {
+static UCMD_BIN_ATTR_CONST struct bin_attribute *UCMD_BIN_ATTR_CONST ucmd_bin_attrs[] = {
 	&bin_attr_bpf_ops,
 	NULL,
 };

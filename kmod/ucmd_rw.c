@@ -23,6 +23,7 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
+#include "ucmd_compat.h"
 
 static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,
 		   unsigned int issue_flags, int dir)
@@ -42,7 +43,8 @@ static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,
 		return -EINVAL;
 
 	if (cmd->flags & IORING_URING_CMD_FIXED) {
-		ret = io_uring_cmd_import_fixed(p->addr, p->len, dir, &iter, cmd);
+		ret = ucmd_import_fixed(p->addr, p->len, dir, &iter, cmd,
+					issue_flags);
 		nofault = false;	/* pinned pages */
 	} else {
 		ret = import_ubuf(dir, u64_to_user_ptr(p->addr), p->len, &iter);
