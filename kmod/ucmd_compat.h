@@ -110,16 +110,18 @@ static inline const void *ucmd_cmd_payload(struct io_uring_cmd *cmd)
  * @cmd: the request
  * @res: cqe->res
  * @res2: cqe->big_cqe[0] on CQE32 rings
+ * @cqe32: the ring has IORING_SETUP_CQE32 (the issue's IO_URING_F_CQE32;
+ *	   7.x task-work callbacks get only IO_URING_CMD_TASK_WORK_ISSUE_FLAGS)
  * @issue_flags: the flags io_uring handed the caller
  *
  * 7.0 split io_uring_cmd_done(cmd, ret, issue_flags) and
  * io_uring_cmd_done32(cmd, ret, res2, issue_flags) (probe cmd_done32).
  */
 static inline void ucmd_cmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
-				 unsigned int issue_flags)
+				 bool cqe32, unsigned int issue_flags)
 {
 #ifdef UCMD_HAVE_CMD_DONE32
-	if (issue_flags & IO_URING_F_CQE32)
+	if (cqe32)
 		io_uring_cmd_done32(cmd, res, res2, issue_flags);
 	else
 		io_uring_cmd_done(cmd, res, issue_flags);

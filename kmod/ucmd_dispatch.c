@@ -137,11 +137,13 @@ static void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	struct ucmd_handler *h = req->h;
 	struct ucmd_async *async = req->async;
-	bool detached = !IS_ERR_OR_NULL(async) && async->detached;
+	bool deferred = !IS_ERR_OR_NULL(async);
+	bool detached = deferred && async->detached;
+	bool cqe32 = (issue_flags & IO_URING_F_CQE32) || (deferred && async->cqe32);
 
 	res = ucmd_fixup_res(res);
 	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
-	ucmd_cmd_done(cmd, res, res2, issue_flags);
+	ucmd_cmd_done(cmd, res, res2, cqe32, issue_flags);
 	if (!h)
 		return;		/* failed before lookup: holds nothing */
 	ucmd_async_free(h, async);
@@ -283,6 +285,8 @@ static bool ucmd_issue_deferred(struct io_uring_cmd *cmd, struct ucmd_req *req,
 	struct ucmd_async *async = req->async;
 	int old = UCMD_ASYNC_ISSUING;
 
+	/* Published by the cmpxchg below, for the completion's task work. */
+	async->cqe32 = issue_flags & IO_URING_F_CQE32;
 	if (ret == -EIOCBQUEUED) {
 		if (atomic_try_cmpxchg(&async->state, &old, UCMD_ASYNC_QUEUED))
 			return true;	/* @req may be completed already */

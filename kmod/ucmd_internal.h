@@ -75,6 +75,8 @@ struct ucmd_file;
  * @res: result passed to ucmd_req_complete(), or -ECANCELED
  * @kind: UCMD_DONE_ASYNC or UCMD_DONE_CANCELLED, for the tracepoint
  * @cancelable: on the handler's cancelable list (under its lock)
+ * @cqe32: the ring has IORING_SETUP_CQE32 (from the issue's issue_flags:
+ *	   7.x task work and cancel calls do not say it)
  * @detached: cancelled by unregister, which already dropped what the
  *	      request held of the handler (its ref, its module): the
  *	      completion touches ucmd's memory only
@@ -89,6 +91,7 @@ struct ucmd_async {
 	int res;
 	u8 kind;
 	bool cancelable;
+	bool cqe32;
 	bool detached;
 	struct list_head node;
 	u64 res2;

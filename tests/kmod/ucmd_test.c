@@ -18,6 +18,7 @@
 #include <linux/mutex.h>
 #include <linux/io_uring/cmd.h>
 #include "ucmd_handler.h"
+#include "ucmd_probes.h"	/* kmod/probes.sh, made by ucmd.ko's build */
 #include "ucmd_test.h"
 
 struct ucmd_test_timer {
@@ -47,8 +48,13 @@ static int ucmd_test_timer_issue(struct ucmd_req *req, const void *payload,
 			   GFP_NOWAIT : GFP_KERNEL);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+#ifdef UCMD_HAVE_HRTIMER_SETUP
+	hrtimer_setup(&t->timer, ucmd_test_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL);
+#else
 	hrtimer_init(&t->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	t->timer.function = ucmd_test_timer_fn;
+#endif
 	t->res = p->res;
 	t->res2 = p->res2_lo;
 	ucmd_req_mark_cancelable(req, issue_flags);
