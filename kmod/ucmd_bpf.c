@@ -175,14 +175,15 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 			  unsigned int issue_flags)
 {
+	struct io_uring_cmd *cmd;
 	struct ucmd_bpf_ctx ctx;
 	struct ucmd_bpf_op *bop;
 	int ret;
 
 	bop = container_of(ucmd_req_handler_ops(req), struct ucmd_bpf_op, hops);
+	cmd = ucmd_req_cmd(req);	/* NULL through ioctl() */
 	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags,
-			  ucmd_req_cmd(req) &&
-			  ucmd_cmd_is_reissue(ucmd_req_cmd(req)));
+			  cmd && ucmd_cmd_is_reissue(cmd));
 	ret = bop->inst->ops->handle(&ctx);
 	/* BPF handlers are synchronous: never let them look queued. */
 	if (ret == -EIOCBQUEUED)

@@ -2,7 +2,7 @@
 /*
  * ucmd-fuzz: a model-based random-SQE fuzzer for /dev/ucmd.
  *
- *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-v]
+ *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P]
  *
  * Each thread owns its rings and its /dev/ucmd file and sends batches of
  * random chains (IO_LINK, IO_HARDLINK, ASYNC, DRAIN, FIXED_FILE,
@@ -52,7 +52,6 @@ static struct {
 	long min_sqes;
 	int threads;
 	bool policies;
-	bool verbose;
 } opt = { .seconds = 30, .threads = 2, .policies = true };
 
 static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
@@ -414,7 +413,7 @@ static void *thread_fn(void *arg)
 					     (fz_below(&t->rng, 2) ? IORING_SETUP_CQE32 : 0);
 
 			if (ring_open(t, &rs, shape, fz_below(&t->rng, 4),
-				      getenv("FZ_DRAIN") ? atoi(getenv("FZ_DRAIN")) : fz_below(&t->rng, 4) == 0)) {
+				      fz_below(&t->rng, 4) == 0)) {
 				atomic_fetch_add(&nr_violations, 1);
 				break;
 			}
@@ -573,7 +572,7 @@ static void unload_all(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-v]\n"
+	fprintf(stderr, "Usage: ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P]\n"
 		"  -s SEED     seed (default: from the clock; printed)\n"
 		"  -t SECONDS  run at most this long (default 30)\n"
 		"  -n SQES     stop once this many SQEs were checked (default: time only)\n"
@@ -591,14 +590,13 @@ int main(int argc, char **argv)
 	int c;
 
 	opt.seed = now_ns() ^ getpid();
-	while ((c = getopt(argc, argv, "s:t:n:j:Pvh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:n:j:Ph")) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt.seconds = atoi(optarg); break;
 		case 'n': opt.min_sqes = atol(optarg); break;
 		case 'j': opt.threads = atoi(optarg); break;
 		case 'P': opt.policies = false; break;
-		case 'v': opt.verbose = true; break;
 		default: usage();
 		}
 	}
