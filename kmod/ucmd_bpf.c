@@ -500,7 +500,48 @@ ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count)
 	return done;
 }
 
-int ucmd_bpf_init(void)
+/*
+ * 0 once the struct_ops is registered; else why not, as a -errno. Written
+ * once by ucmd_bpf_init(), before /dev/ucmd exists.
+ */
+static int ucmd_bpf_err = -ENOENT;
+
+/**
+ * ucmd_bpf_available() - can BPF policies and handlers attach?
+ *
+ * Return: true if ucmd_ops is a registered struct_ops type (UCMD_F_BPF).
+ */
+bool ucmd_bpf_available(void)
+{
+	return !ucmd_bpf_err;
+}
+
+/**
+ * ucmd_bpf_status() - the sysfs "bpf" line: "available" or why not
+ * @buf: sysfs buffer (PAGE_SIZE)
+ *
+ * Return: bytes written.
+ */
+ssize_t ucmd_bpf_status(char *buf)
+{
+	if (!ucmd_bpf_err)
+		return sysfs_emit(buf, "available\n");
+	if (ucmd_bpf_err == -ENOENT && !ucmd_btf)
+		return sysfs_emit(buf, "unavailable: ucmd.ko has no BTF (built without pahole, or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES)\n");
+	return sysfs_emit(buf, "unavailable: registering the ucmd_ops struct_ops failed (%d)\n",
+			  ucmd_bpf_err);
+}
+
+/**
+ * ucmd_bpf_init() - register ucmd's kfuncs and the ucmd_ops struct_ops
+ *
+ * Never fails the module: without BPF, C handlers and tracepoints still
+ * work and UCMD_F_BPF is clear. A module without BTF is the quiet case:
+ * register_btf_kfunc_id_set() and register_bpf_struct_ops() return 0
+ * having registered nothing (check_btf_kconfigs(), kernel/bpf/btf.c of
+ * 6.12 and 7.3), which shows as ucmd_ops_init() never having run.
+ */
+void ucmd_bpf_init(void)
 {
 	int ret;
 
@@ -520,7 +561,10 @@ int ucmd_bpf_init(void)
 
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
 	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);
+	if (!ret && !ucmd_btf)
+		ret = -ENOENT;
+	ucmd_bpf_err = ret;
 	if (ret)
-		pr_err("cannot register the ucmd_ops struct_ops: %d\n", ret);
-	return ret;
+		pr_warn("BPF policies and handlers unavailable (%d%s)\n", ret,
+			ucmd_btf ? "" : ", no module BTF");
 }

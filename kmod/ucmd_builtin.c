@@ -24,6 +24,7 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_internal.h"
+#include "ucmd_compat.h"
 
 /* Runs DELAY's work; unbound so a delay never waits behind a busy CPU. */
 static struct workqueue_struct *ucmd_wq;
@@ -38,7 +39,9 @@ u64 ucmd_features(void)
 {
 	return UCMD_F_NOP | UCMD_F_ECHO | UCMD_F_DELAY | UCMD_F_SUM |
 	       UCMD_F_RES2 | UCMD_F_HANDLER_API | UCMD_F_TRACEPOINTS |
-	       UCMD_F_SLEEP | UCMD_F_RW;
+	       UCMD_F_SLEEP | UCMD_F_RW |
+	       (ucmd_bpf_available() ? UCMD_F_BPF : 0) |
+	       ucmd_kernel_features();
 }
 
 /*

@@ -185,7 +185,9 @@ ucmd_req_handler_ops(struct ucmd_req *req)
 }
 
 extern int ucmd_bpf_nr_validators;
-int ucmd_bpf_init(void);
+void ucmd_bpf_init(void);
+bool ucmd_bpf_available(void);
+ssize_t ucmd_bpf_status(char *buf);
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 		      bool reissue, char *who);
 ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count);

@@ -67,6 +67,14 @@ static ssize_t features_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(features);
 
+/* "available", or "unavailable: REASON" (no module BTF, ...). */
+static ssize_t bpf_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return ucmd_bpf_status(buf);
+}
+static DEVICE_ATTR_RO(bpf);
+
 /*
  * Attached BPF struct_ops instances, one line each, "NAME validate=0|1
  * handle=0|1 first=0xOP last=0xOP": a binary attribute, so that any
@@ -85,6 +93,7 @@ static struct attribute *ucmd_attrs[] = {
 	&dev_attr_inflight.attr,
 	&dev_attr_cancelled.attr,
 	&dev_attr_features.attr,
+	&dev_attr_bpf.attr,
 	NULL,
 };
 
@@ -160,10 +169,11 @@ static int __init ucmd_init(void)
 	ret = ucmd_builtin_init();
 	if (ret)
 		goto err_registry;
-	/* struct_ops and kfuncs go away with the module's BTF at unload. */
-	ret = ucmd_bpf_init();
-	if (ret)
-		goto err_builtin;
+	/*
+	 * struct_ops and kfuncs go away with the module's BTF at unload;
+	 * without them ucmd serves C handlers only (sysfs "bpf" says why).
+	 */
+	ucmd_bpf_init();
 	ret = misc_register(&ucmd_miscdev);
 	if (ret)
 		goto err_builtin;

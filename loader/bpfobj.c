@@ -186,6 +186,7 @@ static const char *sleepable_prog(struct bpf_object *obj)
 static int do_load(int argc, char **argv)
 {
 	char path[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 64];
+	char why[256];
 	struct bpf_map *map, *st_map = NULL;
 	struct ucmd_ops_head *head;
 	struct bpf_link *link = NULL;
@@ -208,6 +209,10 @@ static int do_load(int argc, char **argv)
 	}
 	if (!module_loaded()) {
 		p_err("the ucmd module is not loaded (no /sys/class/misc/%s)", UCMD_DEV_NAME);
+		return -1;
+	}
+	if (!bpf_available(why, sizeof(why))) {
+		p_err("ucmd.ko cannot take BPF policies or handlers: %s", why);
 		return -1;
 	}
 	if (resolve_obj(argv[0], path, sizeof(path)) || check_bpffs())

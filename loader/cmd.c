@@ -230,33 +230,16 @@ int do_cmd(int argc, char **argv)
 	return 0;
 }
 
-/* Does the running kernel know ucmd.ko's struct_ops type? */
-static int struct_ops_supported(void)
-{
-	struct btf *vmlinux, *mod;
-	int id;
-
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return 0;
-	mod = btf__parse_split("/sys/kernel/btf/ucmd", vmlinux);
-	if (!mod) {
-		btf__free(vmlinux);
-		return 0;
-	}
-	id = btf__find_by_name_kind(mod, "bpf_struct_ops_ucmd_ops", BTF_KIND_STRUCT);
-	btf__free(mod);
-	btf__free(vmlinux);
-	return id > 0;
-}
-
 int do_feature(int argc, char **argv)
 {
 	static const char *const names[] = {
 		"nop", "echo", "delay (async, cancelable)", "sum (SQE128)",
 		"res2 (CQE32)", "handler API", "tracepoints", "sleep (io-wq)",
-		"read/write (fixed buffers)",
+		"read/write (fixed buffers)", "BPF struct_ops (ucmd_ops)",
+		"URING_CMD128 (SQE_MIXED rings)", "res2 on CQE_MIXED rings",
+		"IOPOLL rings",
 	};
+	char why[256];
 	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };
 	unsigned long long mask = 0, res2;
 	struct ucmd_features f = { .addr = (unsigned long)&mask };
@@ -275,18 +258,17 @@ int do_feature(int argc, char **argv)
 		p_err("GET_FEATURES failed: %s", strerror(-res));
 		return -1;
 	}
-	st = struct_ops_supported();
+	st = bpf_available(why, sizeof(why));
 	if (json_output) {
-		printf("{\"kernel\":\"%s\",\"features\":%llu,\"struct_ops\":%s,\"libbpf\":\"%u.%u\"}\n",
-		       u.release, mask, st ? "true" : "false",
+		printf("{\"kernel\":\"%s\",\"features\":%llu,\"struct_ops\":%s,\"bpf\":\"%s\",\"libbpf\":\"%u.%u\"}\n",
+		       u.release, mask, st ? "true" : "false", why,
 		       libbpf_major_version(), libbpf_minor_version());
 		return 0;
 	}
 	printf("kernel       %s\nlibbpf       %u.%u\nfeatures     0x%llx\n", u.release,
 	       libbpf_major_version(), libbpf_minor_version(), mask);
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		printf("  %-28s %s\n", names[i], mask & (1ULL << i) ? "yes" : "no");
-	printf("  %-28s %s\n", "BPF struct_ops (ucmd_ops)",
-	       st ? "yes" : "no (kernel too old? needs 6.9+ and module BTF)");
+		printf("  %-30s %s\n", names[i],
+		       mask & (1ULL << i) ? "yes" : 1ULL << i == UCMD_F_BPF ? why : "no");
 	return 0;
 }

@@ -151,6 +151,21 @@ bool module_loaded(void)
 	return access("/sys/class/misc/" UCMD_DEV_NAME, F_OK) == 0;
 }
 
+bool bpf_available(char *why, size_t len)
+{
+	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf", "r");
+	char line[256] = "";
+
+	if (!f || !fgets(line, sizeof(line), f))
+		snprintf(line, sizeof(line), "unavailable: cannot read /sys/class/misc/%s/bpf",
+			 UCMD_DEV_NAME);
+	if (f)
+		fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(why, len, "%s", line);
+	return !strcmp(line, "available");
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {

@@ -34,6 +34,8 @@ const char *cmd_op_name(__u32 cmd_op);	/* NULL if not one we know */
 
 int open_dev(void);
 bool module_loaded(void);
+/* Does ucmd.ko have its struct_ops? @why: sysfs "bpf" (the reason if not). */
+bool bpf_available(char *why, size_t len);
 
 int do_cmd(int argc, char **argv);
 int do_feature(int argc, char **argv);

@@ -253,11 +253,12 @@ void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 	case 2:
 		s->uring_cmd_flags |= IORING_URING_CMD_FIXED;
 		s->buf_index = 1 + fz_below(r, 100);
-		s->prep_err = -EFAULT;		/* io_uring_cmd_prep(): buf_index */
+		if (ring->bufidx_at_prep)	/* else READ/WRITE's import fails */
+			s->prep_err = -EFAULT;
 		break;
 	case 3:
 		s->iosqe |= IOSQE_BUFFER_SELECT;
-		s->prep_err = -EOPNOTSUPP;	/* io_init_req(): no buffer_select */
+		s->prep_err = ring->bufsel_err;	/* the core's, see fz_ring */
 		break;
 	default:
 		s->fixed_file = 1;		/* not registered: -EBADF at issue */
@@ -458,7 +459,8 @@ static void predict_one(struct fz_sqe *s, const struct fz_ring *ring,
 			break;
 		}
 		if (s->uring_cmd_flags & IORING_URING_CMD_FIXED)
-			ok = in_range(rw.addr, rw.len, ring->buf, ring->buf_len);
+			ok = !s->buf_index &&	/* buffer 0 only */
+			     in_range(rw.addr, rw.len, ring->buf, ring->buf_len);
 		else
 			ok = in_range(rw.addr, rw.len, ring->tbuf, ring->tbuf_len);
 		res = ok ? (int)rw.len : -EFAULT;

@@ -73,6 +73,19 @@ struct fz_ring {
 	unsigned long features_addr;	/* a __u64 GET_FEATURES may write */
 	__u64 features;
 	__u32 uid;			/* fsuid of the submitter */
+	/*
+	 * io_init_req()/io_uring_cmd_prep()'s answer to IOSQE_BUFFER_SELECT
+	 * on a uring_cmd without IORING_URING_CMD_MULTISHOT: -EOPNOTSUPP on
+	 * 6.12 (no buffer_select in its opdef), -EINVAL where uring_cmd has
+	 * multishot (7.x). io_uring's, not ucmd's: read once from the kernel.
+	 */
+	int bufsel_err;
+	/*
+	 * IORING_URING_CMD_FIXED's buf_index is looked up in
+	 * io_uring_cmd_prep() (6.12: -EFAULT there) rather than when a
+	 * handler imports the buffer (7.x: -EFAULT from READ/WRITE only).
+	 */
+	bool bufidx_at_prep;
 };
 
 /* Per-thread kv store (the thread owns keys base..base+FZ_KV_KEYS-1). */

@@ -60,6 +60,8 @@ static atomic_bool stop;
 static pthread_rwlock_t policy_lock;
 static struct fz_policy policy;		/* under policy_lock */
 static __u64 features;
+static int bufsel_err;		/* see struct fz_ring */
+static bool bufidx_at_prep;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static unsigned long long now_ns(void)
@@ -147,6 +149,8 @@ static int ring_open(struct thread *t, struct ring_state *rs, unsigned int shape
 	rs->m.tbuf_len = UCMD_BUF_SIZE;
 	rs->m.features_addr = (unsigned long)&t->feat_word;
 	rs->m.features = features;
+	rs->m.bufsel_err = bufsel_err;
+	rs->m.bufidx_at_prep = bufidx_at_prep;
 	rs->m.uid = t->uid;
 	rs->live = true;
 	return 0;
@@ -581,6 +585,36 @@ static void usage(void)
 	exit(2);
 }
 
+/*
+ * The core's answer to one uring_cmd NOP with these flags on a scratch
+ * ring without registered buffers (for the kernel facts of struct fz_ring),
+ * or 1 if the ring cannot be set up.
+ */
+static int probe_core(__u8 iosqe, __u32 uring_cmd_flags, __u16 buf_index)
+{
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	struct io_uring ring;
+	int fd, res = 1;
+
+	fd = open("/dev/" UCMD_DEV_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 1;
+	if (!io_uring_queue_init(4, &ring, 0)) {
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+		sqe->cmd_op = UCMD_CMD_NOP;
+		sqe->flags = iosqe;
+		sqe->uring_cmd_flags = uring_cmd_flags;
+		sqe->buf_index = buf_index;
+		if (io_uring_submit(&ring) == 1 && !io_uring_wait_cqe(&ring, &cqe))
+			res = cqe->res;
+		io_uring_queue_exit(&ring);
+	}
+	close(fd);
+	return res;
+}
+
 int main(int argc, char **argv)
 {
 	pthread_rwlockattr_t attr;
@@ -607,6 +641,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz: cannot read ucmd's features (module loaded?)\n");
 		return 2;
 	}
+	bufsel_err = probe_core(IOSQE_BUFFER_SELECT, 0, 0);
+	c = probe_core(0, IORING_URING_CMD_FIXED, 1);
+	if ((bufsel_err != -EOPNOTSUPP && bufsel_err != -EINVAL) || (c && c != -EFAULT)) {
+		fprintf(stderr, "fuzz: unknown core answers: BUFFER_SELECT %d, bad buf_index %d\n",
+			bufsel_err, c);
+		return 2;
+	}
+	bufidx_at_prep = c == -EFAULT;
 	fprintf(stderr, "fuzz: seed %llu, %d threads, %d s%s\n",
 		(unsigned long long)opt.seed, opt.threads, opt.seconds,
 		opt.policies ? ", policy changes on" : "");

@@ -95,10 +95,15 @@ int t_collect(struct io_uring *ring, struct t_cqe *out, int nr,
 		ts.tv_sec = (deadline - now) / 1000000000ULL;
 		ts.tv_nsec = (deadline - now) % 1000000000ULL;
 		ret = io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+		/*
+		 * IOPOLL rings do not wait (io_iopoll_check() returns when
+		 * nothing is polled, and liburing reports -ETIME): keep
+		 * entering until the deadline.
+		 */
+		if (ret == -EINTR || (ret == -ETIME && t_now_ns() < deadline))
+			continue;
 		if (ret == -ETIME)
 			break;
-		if (ret == -EINTR)
-			continue;
 		if (ret) {
 			t_err("wait_cqe: %s", strerror(-ret));
 			break;

@@ -42,7 +42,8 @@ static struct fz_sqe kv_op(enum fz_kind k, __u64 key, __u64 value, __u8 iosqe)
 
 int main(void)
 {
-	struct fz_ring r64 = { .flags = 0, .drain_ok = true };
+	struct fz_ring r64 = { .flags = 0, .drain_ok = true, .bufsel_err = -EOPNOTSUPP,
+			      .bufidx_at_prep = true };
 	struct fz_ring r128 = { .flags = IORING_SETUP_SQE128 | IORING_SETUP_CQE32,
 				.drain_ok = true };
 	struct fz_policy none = { 0 }, pol = { .kv = true };

@@ -41,6 +41,7 @@ cp "$top/tools/vm/demo.sh" "$V/root/demo.sh"
 cp "$top/tools/bench/bench.sh" "$V/root/bench.sh"
 [ -f "$B/kmod/ucmd_bare.ko" ] && cp "$B/kmod/ucmd_bare.ko" "$V/root/"
 cp "$B/kmod/ucmd.ko" "$B/kmod/ucmd_test.ko" "$V/root/"
+[ -f "$B/kmod/ucmd-nobtf.ko" ] && cp "$B/kmod/ucmd-nobtf.ko" "$V/root/"
 cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
 cp "$B"/bpf/*.bpf.o "$V/root/lib/ucmd/" 2>/dev/null || true

@@ -179,6 +179,14 @@ struct ucmd_rw {
 #define UCMD_F_TRACEPOINTS	(1ULL << 6)	/* ucmd:ucmd_issue, ucmd:ucmd_complete */
 #define UCMD_F_SLEEP		(1ULL << 7)	/* blocking handler, io-wq re-issue */
 #define UCMD_F_RW		(1ULL << 8)	/* READ/WRITE, plain and fixed buffers */
+/*
+ * What depends on how ucmd.ko was built and on the kernel it was built for
+ * (kmod/ucmd_compat.h); without a bit, the thing it names is refused:
+ */
+#define UCMD_F_BPF		(1ULL << 9)	/* struct_ops ucmd_ops registered (module BTF) */
+#define UCMD_F_SQE_MIXED	(1ULL << 10)	/* IORING_OP_URING_CMD128 on IORING_SETUP_SQE_MIXED rings */
+#define UCMD_F_CQE_MIXED	(1ULL << 11)	/* res2 on IORING_SETUP_CQE_MIXED rings */
+#define UCMD_F_IOPOLL		(1ULL << 12)	/* cmd_ops on IORING_SETUP_IOPOLL rings */
 
 /*
  * BPF side (bpf/, loader/). ucmd.ko defines the BPF struct_ops type

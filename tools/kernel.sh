@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The guest suite on a kernel of tools/kernels.conf.
+#
+#   tools/kernel.sh check RELEASE   build ucmd.ko and ucmd_test.ko for RELEASE,
+#                                   boot its image, run every guest test
+#   tools/kernel.sh demo RELEASE    the same for the demo
+#   tools/kernel.sh prepare RELEASE headers and image only; prints KDIR, the
+#                                   chroot (empty: the host) and the image
+#   tools/kernel.sh list            the releases, one per line
+#
+# The guest tests, ucmdctl and the BPF objects are the host build's (static
+# binaries, CO-RE objects): only the modules are per kernel. A kernel of the
+# host's own suite is built on the host; one of another suite (trixie's on a
+# bookworm host) in build/chroot/CODENAME, made by debootstrap from the mirror
+# the host's apt sources name. Outputs go to build/kernels/RELEASE/.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+CONF=$top/tools/kernels.conf
+APT="apt-get -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends"
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+die() { echo "Error: $*" >&2; exit 1; }
+
+releases() { awk '!/^#/ && NF >= 3 { print $1 }' "$CONF"; }
+
+# conf_field RELEASE N: field N of RELEASE's line.
+conf_field() {
+	awk -v r="$1" -v n="$2" '!/^#/ && $1 == r { print $n; found = 1 } END { exit !found }' "$CONF" ||
+		die "kernel '$1' is not in tools/kernels.conf (one of: $(releases | tr '\n' ' '))"
+}
+
+# The mirror URIs of the host's apt sources: the main archive and security.
+mirror() {
+	local want=$1 f uri=""
+	for f in /etc/apt/sources.list.d/debian.sources; do
+		[ -r "$f" ] || continue
+		uri=$(awk -v w="$want" '/^URIs:/ { u = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ((w == "security") == ($i ~ /-security$/)) { print u; exit } }' "$f")
+	done
+	if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
+		uri=$(awk -v w="$want" '/^deb / && (w == "security") == ($3 ~ /-security$/) { print $2; exit }' /etc/apt/sources.list)
+	fi
+	echo "$uri"
+}
+
+host_codename() { . /etc/os-release; echo "${VERSION_CODENAME:-}"; }
+
+# chroot_for CODENAME: a minimal chroot of that suite with kbuild's needs.
+chroot_for() {
+	local codename=$1 dir=$top/build/chroot/$1 uri sec
+	if [ ! -x "$dir/usr/bin/make" ]; then
+		uri=$(mirror main)
+		[ -n "$uri" ] || die "cannot find the Debian mirror in the apt sources"
+		command -v debootstrap >/dev/null || $SUDO $APT install debootstrap >&2
+		echo "kernel: debootstrap $codename into build/chroot/$codename" >&2
+		$SUDO debootstrap --variant=minbase "$codename" "$dir" "$uri" >&2 ||
+			die "debootstrap $codename failed (see $dir/debootstrap/debootstrap.log)"
+		sec=$(mirror security)
+		{
+			echo "deb $uri $codename main"
+			echo "deb $uri $codename-updates main"
+			echo "deb $uri $codename-backports main"
+			[ -z "$sec" ] || echo "deb $sec $codename-security main"
+		} | $SUDO tee "$dir/etc/apt/sources.list" >/dev/null
+		$SUDO chroot "$dir" $APT update >&2
+		$SUDO chroot "$dir" $APT install gcc make dwarves libelf-dev >&2
+	fi
+	echo "$dir"
+}
+
+# prepare RELEASE: headers and image present; sets KDIR, KCHROOT, IMAGE.
+prepare() {
+	local rel=$1 suite pkg codename out img
+	suite=$(conf_field "$rel" 2)
+	pkg=$(conf_field "$rel" 3)
+	codename=${suite%%-*}
+	out=$top/build/kernels/$rel
+	mkdir -p "$out"
+	KDIR=/usr/src/linux-headers-$rel
+	if [ "$codename" = "$(host_codename)" ]; then
+		KCHROOT=""
+		[ -d "$KDIR" ] || $SUDO $APT install "linux-headers-$rel" >&2
+	else
+		KCHROOT=$(chroot_for "$codename")
+		[ -d "$KCHROOT$KDIR" ] || $SUDO chroot "$KCHROOT" $APT install "linux-headers-$rel" >&2
+	fi
+	IMAGE=$out/vmlinuz
+	if [ ! -s "$IMAGE" ] && [ -r "/boot/vmlinuz-$rel" ] && [ -z "$KCHROOT" ]; then
+		cp "/boot/vmlinuz-$rel" "$IMAGE"
+	fi
+	if [ ! -s "$IMAGE" ]; then
+		rm -rf "$out/pkg" && mkdir -p "$out/pkg"
+		echo "kernel: fetching $pkg" >&2
+		if [ -n "$KCHROOT" ]; then
+			$SUDO chroot "$KCHROOT" sh -c "cd /tmp && rm -f ./*.deb && apt-get download $pkg" >&2
+			mv "$KCHROOT"/tmp/"${pkg}"_*.deb "$out/pkg/"
+		else
+			(cd "$out/pkg" && apt-get download "$pkg") >&2
+		fi
+		dpkg-deb -x "$out"/pkg/"${pkg}"_*.deb "$out/pkg/root"
+		img=$(find "$out/pkg/root" -name 'vmlinuz*' -type f | head -1)
+		[ -n "$img" ] || die "$pkg has no vmlinuz"
+		cp "$img" "$IMAGE"
+		rm -rf "$out/pkg"
+	fi
+}
+
+# build_modules RELEASE: ucmd.ko and ucmd_test.ko under build/kernels/RELEASE.
+build_modules() {
+	local rel=$1 b=build/kernels/$1
+	if [ -n "$KCHROOT" ]; then
+		# kbuild runs in the chroot on the same paths: the tree is bound
+		# at its own path there, /proc is there for objtool.
+		mkdir -p "$KCHROOT$top" "$KCHROOT/proc"
+		mountpoint -q "$KCHROOT/proc" || $SUDO mount -t proc proc "$KCHROOT/proc"
+		mountpoint -q "$KCHROOT$top" || $SUDO mount --bind "$top" "$KCHROOT$top"
+		trap 'unbind' EXIT
+	fi
+	make -C "$top" --no-print-directory B="$b" KDIR="$KDIR" KCHROOT="$KCHROOT" \
+		"$b/kmod/ucmd.ko" "$b/kmod/ucmd-nobtf.ko" "$b/kmod/ucmd_test.ko"
+	unbind
+	trap - EXIT
+	# Everything but the modules is the host build's.
+	local d
+	for d in tests bin bpf; do
+		rm -rf "${top:?}/$b/$d"
+		ln -s "$top/build/$d" "$top/$b/$d"
+	done
+}
+
+unbind() {
+	[ -n "$KCHROOT" ] || return 0
+	! mountpoint -q "$KCHROOT$top" || $SUDO umount "$KCHROOT$top"
+	! mountpoint -q "$KCHROOT/proc" || $SUDO umount "$KCHROOT/proc"
+}
+
+cmd=${1:-}
+case "$cmd" in
+list)
+	releases
+	;;
+prepare)
+	[ $# -eq 2 ] || die "usage: $0 prepare RELEASE"
+	prepare "$2"
+	printf 'KDIR=%s\nKCHROOT=%s\nIMAGE=%s\n' "$KDIR" "$KCHROOT" "$IMAGE"
+	;;
+check|demo)
+	[ $# -eq 2 ] || die "usage: $0 $cmd RELEASE"
+	prepare "$2"
+	build_modules "$2"
+	UCMD_KERNEL=$IMAGE UCMD_BUILD=$top/build/kernels/$2 \
+		exec "$top/tools/vm/run.sh" "$cmd"
+	;;
+*)
+	die "usage: $0 {check|demo|prepare} RELEASE | list"
+	;;
+esac
