@@ -21,7 +21,7 @@ KDIR     ?= /usr/src/linux-headers-$(HOST_KVER)
 KCHROOT  ?=
 KRUN     := $(if $(KCHROOT),chroot $(KCHROOT))
 CC       := gcc
-CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi
+CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi -Ibpf
 LDSTATIC := -static
 
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,\
@@ -53,6 +53,7 @@ KSRC := $(B)/ksrc
 
 $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
 	@mkdir -p $(KSRC)/kmod/probes $(KSRC)/include/uapi/linux
+	@rm -f $(KSRC)/kmod/*.[ch] $(KSRC)/kmod/probes/*.c
 	@cp -p kmod/*.c kmod/*.h kmod/Kbuild kmod/probes.sh $(KSRC)/kmod/
 	@cp -p kmod/probes/*.c $(KSRC)/kmod/probes/
 	@cp -p $(UAPI) $(KSRC)/include/uapi/linux/

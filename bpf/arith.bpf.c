@@ -23,6 +23,8 @@ int BPF_PROG(arith_handle, struct ucmd_bpf_ctx *req)
 		r = p.a + p.b;
 	} else {
 		r = p.a * p.b;
+		/* Else clang folds the check into a 128-bit multiply (no BPF insn). */
+		barrier_var(r);
 		if (p.a && r / p.a != p.b)
 			return -EOVERFLOW;
 	}

@@ -2,7 +2,8 @@
 /*
  * What every ucmd BPF program includes: the kernel's and ucmd.ko's types
  * (vmlinux_ucmd.h, generated from the module's BTF at build time), the
- * UAPI, libbpf's helpers and ucmd's kfuncs.
+ * UAPI, the example programs' types (ucmd_progs.h), libbpf's helpers and
+ * ucmd's kfuncs.
  */
 #ifndef UCMD_BPF_H
 #define UCMD_BPF_H
@@ -11,6 +12,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"	/* the example programs' maps and events */
 
 #ifndef EPERM
 #define EPERM		1

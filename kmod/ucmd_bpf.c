@@ -29,7 +29,9 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "ucmd_internal.h"
+#include "ucmd_registry.h"
+#include "ucmd_request.h"
+#include "ucmd_bpf.h"
 #include "ucmd_compat.h"
 
 /*
@@ -86,7 +88,7 @@ struct ucmd_bpf_ctx {
  * handler, -EINVAL for a malformed range.
  */
 struct ucmd_ops {
-	char name[16];
+	char name[UCMD_NAME_LEN];
 	u32 op_first;
 	u32 op_last;
 	int (*validate)(struct ucmd_bpf_ctx *ctx);
@@ -110,8 +112,10 @@ static DEFINE_MUTEX(ucmd_bpf_lock);
  * Attached instances with ->validate; the dispatcher skips the validators
  * while it is 0. Written under ucmd_bpf_lock, read locklessly: a request
  * racing with attach may run before or after the new policy, as with any
- * attach. (A plain counter, not a static key: patching the hot path while
- * it runs is what the key would cost, and it crashed TCG guests.)
+ * attach. A plain counter rather than a static key: one cache-hot load,
+ * and no text patching of the dispatcher while requests run through it
+ * (which multi-threaded TCG guests, where the tests run, get wrong:
+ * docs/semantics.md, "Static keys and TCG").
  */
 int ucmd_bpf_nr_validators;
 static LIST_HEAD(ucmd_bpf_insts);
@@ -527,8 +531,10 @@ ssize_t ucmd_bpf_status(char *buf)
 	if (!ucmd_bpf_err)
 		return sysfs_emit(buf, "available\n");
 	if (ucmd_bpf_err == -ENOENT && !ucmd_btf)
-		return sysfs_emit(buf, "unavailable: ucmd.ko has no BTF (built without pahole, or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES)\n");
-	return sysfs_emit(buf, "unavailable: registering the ucmd_ops struct_ops failed (%d)\n",
+		return sysfs_emit(buf, "unavailable: %s\n",
+				  "ucmd.ko has no BTF (built without pahole, or the kernel lacks CONFIG_DEBUG_INFO_BTF_MODULES)");
+	return sysfs_emit(buf, "unavailable: %s (%d)\n",
+			  "registering the ucmd_ops struct_ops failed",
 			  ucmd_bpf_err);
 }
 
@@ -545,19 +551,13 @@ void ucmd_bpf_init(void)
 {
 	int ret;
 
-	/* BPF programs take every UAPI type from this module's BTF. */
+	/* BPF programs take the device's UAPI types from this module's BTF. */
 	BTF_TYPE_EMIT(struct ucmd_echo);
 	BTF_TYPE_EMIT(struct ucmd_delay);
 	BTF_TYPE_EMIT(struct ucmd_sum);
 	BTF_TYPE_EMIT(struct ucmd_features);
 	BTF_TYPE_EMIT(struct ucmd_sleep);
 	BTF_TYPE_EMIT(struct ucmd_rw);
-	BTF_TYPE_EMIT(struct ucmd_rule_key);
-	BTF_TYPE_EMIT(struct ucmd_rule);
-	BTF_TYPE_EMIT(struct ucmd_kv);
-	BTF_TYPE_EMIT(struct ucmd_arith);
-	BTF_TYPE_EMIT(struct ucmd_trace_event);
-	BTF_TYPE_EMIT(struct ucmd_op_stats);
 
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
 	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);

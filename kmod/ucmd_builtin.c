@@ -23,7 +23,9 @@
 #include <linux/err.h>
 #include <uapi/linux/ucmd.h>
 
-#include "ucmd_internal.h"
+#include "ucmd_request.h"
+#include "ucmd_builtin.h"
+#include "ucmd_bpf.h"
 #include "ucmd_compat.h"
 
 /* Runs DELAY's work; unbound so a delay never waits behind a busy CPU. */

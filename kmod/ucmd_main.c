@@ -2,7 +2,7 @@
 /*
  * ucmd: a pluggable handler framework for io_uring passthrough commands.
  *
- * Registers the misc device /dev/ucmd, whose .uring_cmd (ucmd_dispatch.c)
+ * Registers the misc device /dev/ucmd, whose .uring_cmd (ucmd_uring_cmd.c)
  * hands each IORING_OP_URING_CMD to the handler registered for its cmd_op
  * (ucmd_registry.c). Counters for tests and operators are in
  * /sys/class/misc/ucmd/.
@@ -17,7 +17,11 @@
 #include <linux/mm.h>
 #include <uapi/linux/ucmd.h>
 
-#include "ucmd_internal.h"
+#include "ucmd_file.h"
+#include "ucmd_request.h"
+#include "ucmd_registry.h"
+#include "ucmd_builtin.h"
+#include "ucmd_bpf.h"
 #include "ucmd_compat.h"
 
 /*

@@ -7,7 +7,7 @@
  * handler pointers, allocated when the first handler of that type
  * registers and kept until the module goes. A lookup is two dependent
  * loads under rcu_read_lock() plus a percpu_ref get (ucmd_handler_get() in
- * ucmd_internal.h), whatever the number of handlers.
+ * ucmd_registry.h), whatever the number of handlers.
  *
  * Writers (register, unregister) hold ucmd_table_lock. Unregister clears
  * the slot, kills the handler's percpu_ref and waits for the requests still
@@ -21,8 +21,10 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
+#include <uapi/linux/ucmd.h>
 
-#include "ucmd_internal.h"
+#include "ucmd_registry.h"
+#include "ucmd_request.h"
 
 struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
 static DEFINE_MUTEX(ucmd_table_lock);
@@ -67,8 +69,8 @@ int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 	struct ucmd_handler *h;
 	int ret;
 
-	if (!ops->name || !ops->name[0] || strlen(ops->name) > 15 ||
-	    !ops->issue || _IOC_SIZE(ops->cmd_op) > 80)
+	if (!ops->name || !ops->name[0] || strlen(ops->name) >= UCMD_NAME_LEN ||
+	    !ops->issue || _IOC_SIZE(ops->cmd_op) > UCMD_PAYLOAD_SQE128)
 		return -EINVAL;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL);

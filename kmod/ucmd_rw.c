@@ -22,7 +22,9 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/ucmd.h>
 
-#include "ucmd_internal.h"
+#include "ucmd_request.h"
+#include "ucmd_file.h"
+#include "ucmd_builtin.h"
 #include "ucmd_compat.h"
 
 static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,

@@ -25,18 +25,19 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "main.h"
 
 /* The head of struct ucmd_ops (kmod/ucmd_bpf.c): its data members. */
 struct ucmd_ops_head {
-	char name[UCMD_OPS_NAME_LEN];
+	char name[UCMD_NAME_LEN];
 	__u32 op_first;
 	__u32 op_last;
 };
 
 struct inst {
-	char name[UCMD_OPS_NAME_LEN];
+	char name[UCMD_NAME_LEN];
 	int validate, handle;
 	unsigned int first, last;
 };
@@ -202,9 +203,9 @@ static int do_load(int argc, char **argv)
 	}
 	if (argc == 3)
 		name = argv[2];
-	if (name && (!*name || strlen(name) >= UCMD_OPS_NAME_LEN ||
+	if (name && (!*name || strlen(name) >= UCMD_NAME_LEN ||
 		     strchr(name, '/'))) {
-		p_err("name must be 1-%d characters, no '/'", UCMD_OPS_NAME_LEN - 1);
+		p_err("name must be 1-%d characters, no '/'", UCMD_NAME_LEN - 1);
 		return -1;
 	}
 	if (!module_loaded()) {

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "main.h"
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "main.h"
 

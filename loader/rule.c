@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "main.h"
 

@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "main.h"
 #include "trace.skel.h"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Install everything ucmd needs on Debian 12 (bookworm), unattended and idempotent.
-# The mirror for bookworm-backports is read from the system's own apt sources.
+# Install everything ucmd needs on Debian 12 (bookworm) or 13 (trixie),
+# unattended and idempotent. The suite comes from /etc/os-release; on
+# bookworm, libbpf >= 1.4 and bpftool come from bookworm-backports, whose
+# mirror is read from the system's own apt sources.
 set -euo pipefail
 
 APT="apt-get -o DPkg::Lock::Timeout=900 -y -q"
@@ -8,11 +10,32 @@ export DEBIAN_FRONTEND=noninteractive
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-PKGS="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
-clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev
-qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox
+# shellcheck disable=SC1091
+. /etc/os-release
+codename=${VERSION_CODENAME:-}
+
+COMMON="clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev
+qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox debootstrap
 flex bison bc libssl-dev python3"
-BPORTS="libbpf-dev libbpf1 bpftool"
+case "$codename" in
+bookworm)
+	# The 6.12 kernel of bookworm-security; libbpf 1.1 is too old.
+	KERNEL="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12"
+	BPF=""
+	BPORTS="libbpf-dev libbpf1 bpftool"
+	;;
+trixie)
+	# 6.12 is trixie's own kernel; libbpf 1.5 and bpftool 7.5 are in main.
+	KERNEL="linux-image-amd64 linux-headers-amd64 linux-source-6.12"
+	BPF="libbpf-dev libbpf1 bpftool"
+	BPORTS=""
+	;;
+*)
+	echo "deps: Debian 12 (bookworm) or 13 (trixie) expected, found '${PRETTY_NAME:-unknown}'" >&2
+	exit 1
+	;;
+esac
+PKGS="$KERNEL $COMMON $BPF"
 
 missing() {
 	local p
@@ -24,6 +47,7 @@ missing() {
 need_bports() {
 	# libbpf >= 1.4 is required for module-defined struct_ops.
 	local v
+	[ -n "$BPORTS" ] || return 1
 	v=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)
 	[ -z "$v" ] && return 0
 	dpkg --compare-versions "$v" lt "1:1.4" && return 0
@@ -38,26 +62,31 @@ unpack_source() {
 	fi
 }
 
+# shellcheck disable=SC2086
 m=$(missing $PKGS)
 if [ -z "$m" ] && ! need_bports; then
 	unpack_source
 	exit 0
 fi
 
-src=/etc/apt/sources.list.d/backports.sources
-if [ ! -f "$src" ]; then
-	uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-	if [ -z "$uri" ]; then
-		uri=$(awk '/^deb / && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+if [ -n "$BPORTS" ]; then
+	src=/etc/apt/sources.list.d/backports.sources
+	if [ ! -f "$src" ]; then
+		uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+		if [ -z "$uri" ]; then
+			uri=$(awk -v c="$codename" '/^deb / && $3 == c { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
+		fi
+		[ -n "$uri" ] || { echo "deps: cannot find the Debian mirror in apt sources" >&2; exit 1; }
+		printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$uri" "$codename" | $SUDO tee "$src" >/dev/null
 	fi
-	[ -n "$uri" ] || { echo "deps: cannot find the Debian mirror in apt sources" >&2; exit 1; }
-	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-		"$uri" | $SUDO tee "$src" >/dev/null
 fi
 
 $SUDO $APT update
 # shellcheck disable=SC2086
 $SUDO $APT install --no-install-recommends $PKGS
-# shellcheck disable=SC2086
-$SUDO $APT install --no-install-recommends -t bookworm-backports $BPORTS
+if [ -n "$BPORTS" ]; then
+	# shellcheck disable=SC2086
+	$SUDO $APT install --no-install-recommends -t "$codename-backports" $BPORTS
+fi
 unpack_source

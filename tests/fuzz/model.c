@@ -10,6 +10,7 @@
 #include <string.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "model.h"
 

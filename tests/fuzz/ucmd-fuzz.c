@@ -38,6 +38,7 @@
 #include <bpf/bpf.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 #include "model.h"
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
+#include "ucmd_progs.h"
 
 enum kind { K_NOP, K_URING_CMD, K_IOCTL };
 

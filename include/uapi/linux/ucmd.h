@@ -189,140 +189,28 @@ struct ucmd_rw {
 #define UCMD_F_IOPOLL		(1ULL << 12)	/* cmd_ops on IORING_SETUP_IOPOLL rings */
 
 /*
- * BPF side (bpf/, loader/). ucmd.ko defines the BPF struct_ops type
- * "ucmd_ops" (kmod/ucmd_bpf.c): ->validate is a per-request policy,
- * ->handle implements cmd_ops no C handler owns. The loader pins each
- * instance under UCMD_BPFFS_DIR/<name>/.
+ * BPF struct_ops. ucmd.ko defines the BPF struct_ops type "ucmd_ops"
+ * (kmod/ucmd_bpf.c): ->validate is a per-request policy, ->handle
+ * implements cmd_ops no C handler owns. The maps and events of the
+ * example programs in bpf/ are theirs, not the device's: bpf/ucmd_progs.h.
  */
-#define UCMD_BPFFS_DIR		"/sys/fs/bpf/ucmd"
-#define UCMD_OPS_NAME_LEN	16	/* struct ucmd_ops.name, NUL included */
 
 /* ioctl type byte reserved for cmd_ops implemented in BPF. */
 #define UCMD_IOC_TYPE_BPF	'b'
 
-/* Any uid, in struct ucmd_rule_key. */
-#define UCMD_RULE_ANY_UID	0xffffffffU
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_rule_key - key of the rules policy's "rules" map
- * @cmd_op: the cmd_op the rule applies to
- * @uid: submitter's fsuid (initial user namespace), or UCMD_RULE_ANY_UID
- *
- * A rule for the exact uid wins over one for UCMD_RULE_ANY_UID.
- */
-struct ucmd_rule_key {
-	__u32	cmd_op;
-	__u32	uid;
-};
-#endif
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_rule - value of the rules policy's "rules" map
- * @verdict: 0 allows; a negative errno denies with that result
- * @pad: zero
- * @hits: requests this rule decided (counted by the policy)
- */
-struct ucmd_rule {
-	__s32	verdict;
-	__u32	pad;
-	__u64	hits;
-};
-#endif
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_kv - payload of the key-value handler's ops (bpf/kv.bpf.c)
- * @key: the key
- * @value: PUT: the value to store; unused otherwise
- *
- * PUT completes with 0 (-E2BIG when the store is full), GET with 0 and the
- * value as res2 (-ENOENT if absent), DEL with 0 (-ENOENT if absent).
- */
-struct ucmd_kv {
-	__u64	key;
-	__u64	value;
-};
-#endif
-
-#define UCMD_KV_PUT		_IOWR(UCMD_IOC_TYPE_BPF, 0x01, struct ucmd_kv)
-#define UCMD_KV_GET		_IOWR(UCMD_IOC_TYPE_BPF, 0x02, struct ucmd_kv)
-#define UCMD_KV_DEL		_IOWR(UCMD_IOC_TYPE_BPF, 0x03, struct ucmd_kv)
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_arith - payload of the arithmetic handler (bpf/arith.bpf.c)
- * @a: first operand
- * @b: second operand
- *
- * ADD and MUL complete with 0 and the result as res2; MUL overflowing 64
- * bits completes with -EOVERFLOW.
- */
-struct ucmd_arith {
-	__u64	a;
-	__u64	b;
-};
-#endif
-
-#define UCMD_ARITH_ADD		_IOWR(UCMD_IOC_TYPE_BPF, 0x10, struct ucmd_arith)
-#define UCMD_ARITH_MUL		_IOWR(UCMD_IOC_TYPE_BPF, 0x11, struct ucmd_arith)
-
 /*
- * Tracing. The ucmd:ucmd_complete tracepoint's "kind" argument and
- * struct ucmd_trace_event's @kind say how a request completed.
+ * Tracing. The ucmd:ucmd_complete tracepoint's "kind" argument says how a
+ * request completed.
  */
 #define UCMD_DONE_SYNC		0	/* result returned from ->issue */
 #define UCMD_DONE_ASYNC		1	/* deferred, completed from task work */
 #define UCMD_DONE_CANCELLED	2	/* cancelled by ring teardown */
 #define UCMD_DONE_DENIED	3	/* denied by a BPF policy */
 
-#define UCMD_NAME_LEN		16	/* handler and policy names, NUL included */
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_trace_event - one completion, from bpf/trace.bpf.c to ucmdctl
- * @ts_ns: CLOCK_MONOTONIC time of the completion, in nanoseconds
- * @latency_ns: nanoseconds from the request's first issue to completion
- *		(0 if tracing was enabled after the issue)
- * @res2: res2 (delivered only on CQE32 rings)
- * @cmd_op: the cmd_op
- * @res: cqe->res
- * @pid: tgid of the submitting task
- * @kind: UCMD_DONE_*
- * @comm: the submitting task's comm
- * @name: the handler's name; for UCMD_DONE_DENIED the denying policy's
+/*
+ * Names of handlers and of struct_ops instances (struct ucmd_ops.name),
+ * NUL included; the tracepoints carry them.
  */
-struct ucmd_trace_event {
-	__u64	ts_ns;
-	__u64	latency_ns;
-	__u64	res2;
-	__u32	cmd_op;
-	__s32	res;
-	__u32	pid;
-	__u32	kind;
-	char	comm[16];
-	char	name[UCMD_NAME_LEN];
-};
-#endif
-
-/* log2 latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
-#define UCMD_HIST_SLOTS		40
-
-#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
-/**
- * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c
- * @count: completions
- * @errors: completions with a negative result
- * @lat_sum_ns: sum of their latencies, in nanoseconds
- * @hist: log2 histogram of latencies (UCMD_HIST_SLOTS buckets, ns)
- */
-struct ucmd_op_stats {
-	__u64	count;
-	__u64	errors;
-	__u64	lat_sum_ns;
-	__u64	hist[UCMD_HIST_SLOTS];
-};
-#endif
+#define UCMD_NAME_LEN		16
 
 #endif /* _UAPI_LINUX_UCMD_H */

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The maps, payloads and events of the BPF programs in bpf/, shared by
+ * those programs, ucmdctl and the tests. They are the example programs'
+ * interface, not the device's (include/uapi/linux/ucmd.h): a BPF program
+ * of one's own defines its own. BPF programs get the kernel's types from
+ * vmlinux_ucmd.h and these from here.
+ */
+#ifndef UCMD_PROGS_H
+#define UCMD_PROGS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+#include <linux/ucmd.h>
+
+/* struct ucmd_trace_event.comm: the task's comm, as TASK_COMM_LEN. */
+#define UCMD_COMM_LEN		16
+
+/* ucmdctl pins each instance under UCMD_BPFFS_DIR/<name>/. */
+#define UCMD_BPFFS_DIR		"/sys/fs/bpf/ucmd"
+
+/* Any uid, in struct ucmd_rule_key. */
+#define UCMD_RULE_ANY_UID	0xffffffffU
+
+/**
+ * struct ucmd_rule_key - key of the rules policy's "rules" map
+ * @cmd_op: the cmd_op the rule applies to
+ * @uid: submitter's fsuid (initial user namespace), or UCMD_RULE_ANY_UID
+ *
+ * A rule for the exact uid wins over one for UCMD_RULE_ANY_UID.
+ */
+struct ucmd_rule_key {
+	__u32	cmd_op;
+	__u32	uid;
+};
+
+/**
+ * struct ucmd_rule - value of the rules policy's "rules" map
+ * @verdict: 0 allows; a negative errno denies with that result
+ * @pad: zero
+ * @hits: requests this rule decided (counted by the policy)
+ */
+struct ucmd_rule {
+	__s32	verdict;
+	__u32	pad;
+	__u64	hits;
+};
+
+/**
+ * struct ucmd_kv - payload of the key-value handler's ops (bpf/kv.bpf.c)
+ * @key: the key
+ * @value: PUT: the value to store; unused otherwise
+ *
+ * PUT completes with 0 (-E2BIG when the store is full), GET with 0 and the
+ * value as res2 (-ENOENT if absent), DEL with 0 (-ENOENT if absent).
+ */
+struct ucmd_kv {
+	__u64	key;
+	__u64	value;
+};
+
+#define UCMD_KV_PUT		_IOWR(UCMD_IOC_TYPE_BPF, 0x01, struct ucmd_kv)
+#define UCMD_KV_GET		_IOWR(UCMD_IOC_TYPE_BPF, 0x02, struct ucmd_kv)
+#define UCMD_KV_DEL		_IOWR(UCMD_IOC_TYPE_BPF, 0x03, struct ucmd_kv)
+
+/**
+ * struct ucmd_arith - payload of the arithmetic handler (bpf/arith.bpf.c)
+ * @a: first operand
+ * @b: second operand
+ *
+ * ADD and MUL complete with 0 and the result as res2; MUL overflowing 64
+ * bits completes with -EOVERFLOW.
+ */
+struct ucmd_arith {
+	__u64	a;
+	__u64	b;
+};
+
+#define UCMD_ARITH_ADD		_IOWR(UCMD_IOC_TYPE_BPF, 0x10, struct ucmd_arith)
+#define UCMD_ARITH_MUL		_IOWR(UCMD_IOC_TYPE_BPF, 0x11, struct ucmd_arith)
+
+/**
+ * struct ucmd_trace_event - one completion, from bpf/trace.bpf.c to ucmdctl
+ * @ts_ns: CLOCK_MONOTONIC time of the completion, in nanoseconds
+ * @latency_ns: nanoseconds from the request's first issue to completion
+ *		(0 if tracing was enabled after the issue)
+ * @res2: res2 (delivered only on CQE32 rings)
+ * @cmd_op: the cmd_op
+ * @res: cqe->res
+ * @pid: tgid of the submitting task
+ * @kind: UCMD_DONE_*
+ * @comm: the submitting task's comm
+ * @name: the handler's name; for UCMD_DONE_DENIED the denying policy's
+ */
+struct ucmd_trace_event {
+	__u64	ts_ns;
+	__u64	latency_ns;
+	__u64	res2;
+	__u32	cmd_op;
+	__s32	res;
+	__u32	pid;
+	__u32	kind;
+	char	comm[UCMD_COMM_LEN];
+	char	name[UCMD_NAME_LEN];
+};
+
+/* log2 latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
+#define UCMD_HIST_SLOTS		40
+
+/**
+ * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c
+ * @count: completions
+ * @errors: completions with a negative result
+ * @lat_sum_ns: sum of their latencies, in nanoseconds
+ * @hist: log2 histogram of latencies (UCMD_HIST_SLOTS buckets, ns)
+ */
+struct ucmd_op_stats {
+	__u64	count;
+	__u64	errors;
+	__u64	lat_sum_ns;
+	__u64	hist[UCMD_HIST_SLOTS];
+};
+
+#endif /* UCMD_PROGS_H */

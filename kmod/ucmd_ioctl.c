@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl(2) entry of /dev/ucmd: the same lookup, validators and
+ * handlers as the io_uring entry, synchronously, for comparison (the
+ * benchmark's baseline) and for callers without a ring.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/ucmd.h>
+
+#include "ucmd_request.h"
+#include "ucmd_file.h"
+#include "ucmd_bpf.h"
+
+/**
+ * ucmd_ioctl() - the same dispatch through ioctl(2), for comparison
+ * @file: an open /dev/ucmd
+ * @cmd_op: the cmd_op, as for IORING_OP_URING_CMD
+ * @arg: user address of the payload, _IOC_SIZE(@cmd_op) bytes
+ *
+ * Runs the lookup, the BPF validators and the handler as the uring_cmd
+ * path does, synchronously: what users would otherwise write. res2 is not
+ * delivered, and a handler that defers fails with -EOPNOTSUPP.
+ *
+ * Return: the handler's result; -EFAULT if the payload cannot be read;
+ * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op
+ * or a handler that defers or needs io_uring; a validator's errno;
+ * -ENOTTY for other -EIOCBQUEUED/-EAGAIN results.
+ */
+long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
+{
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
+	struct ucmd_req req = { .ioctl = 1 };
+	size_t size = _IOC_SIZE(cmd_op);
+	char policy[UCMD_NAME_LEN];
+	long ret;
+
+	if (size > sizeof(payload))
+		return -EINVAL;
+	if (size && copy_from_user(payload, (void __user *)arg, size))
+		return -EFAULT;
+	req.h = ucmd_handler_get(cmd_op);
+	if (!req.h)
+		return -EOPNOTSUPP;
+	if (req.h->ops->cmd_op != cmd_op) {
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, policy);
+	if (ret)
+		goto out;
+	ret = req.h->ops->issue(&req, payload, 0);
+	if (req.defer_refused)
+		ret = -EOPNOTSUPP;
+	else if (ret == -EIOCBQUEUED || ret == -EAGAIN)
+		ret = -ENOTTY;
+out:
+	ucmd_handler_put(req.h);
+	return ret;
+}

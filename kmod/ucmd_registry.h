@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The handler registry (ucmd_registry.c): registered handlers, the cmd_op
+ * table and the lookup the dispatcher does for every request. Not for other
+ * modules: they use ucmd_handler.h.
+ */
+#ifndef _UCMD_REGISTRY_H
+#define _UCMD_REGISTRY_H
+
+#include <linux/percpu-refcount.h>
+#include <linux/completion.h>
+#include <linux/rcupdate.h>
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/ioctl.h>
+#include "ucmd_handler.h"
+
+/**
+ * struct ucmd_handler - a registered handler, as the registry holds it
+ * @ops: the callbacks, owned by the registering module
+ * @ref: one reference per request that has looked the handler up and not
+ *	 completed yet, plus the registry's own; killed by unregister
+ * @released: completed by the last put after unregister killed @ref
+ * @lock: protects @cancelable and serialises every ops->cancel() call
+ * @cancelable: deferred requests marked with ucmd_req_mark_cancelable()
+ *		and not yet completed (struct ucmd_async.node), so that
+ *		unregister can cancel them
+ * @rcu: the object is freed an RCU grace period after unregister, because
+ *	 the lookup reads it under rcu_read_lock() before taking @ref
+ */
+struct ucmd_handler {
+	const struct ucmd_handler_ops *ops;
+	struct percpu_ref ref;
+	struct completion released;
+	spinlock_t lock;		/* see @lock above */
+	struct list_head cancelable;
+	struct rcu_head rcu;
+};
+
+/*
+ * The registry (ucmd_registry.c): ucmd_table[_IOC_TYPE] -> page of
+ * UCMD_TABLE_SIZE handler pointers indexed by _IOC_NR, both RCU-published.
+ */
+#define UCMD_TABLE_SIZE 256
+extern struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
+
+/**
+ * ucmd_handler_get() - look up the handler of a cmd_op and pin it
+ * @cmd_op: the cmd_op; its type and number select the handler
+ *
+ * O(1): two loads and a percpu_ref get, no call. Pair with
+ * ucmd_handler_put().
+ *
+ * Return: the handler with a reference held, or NULL if none is
+ * registered (or it is being unregistered).
+ */
+static inline struct ucmd_handler *ucmd_handler_get(u32 cmd_op)
+{
+	struct ucmd_handler __rcu **page;
+	struct ucmd_handler *h = NULL;
+
+	rcu_read_lock();
+	page = rcu_dereference(ucmd_table[_IOC_TYPE(cmd_op)]);
+	if (page) {
+		h = rcu_dereference(page[_IOC_NR(cmd_op)]);
+		if (h && !percpu_ref_tryget_live_rcu(&h->ref))
+			h = NULL;
+	}
+	rcu_read_unlock();
+	return h;
+}
+
+static inline void ucmd_handler_put(struct ucmd_handler *h)
+{
+	percpu_ref_put(&h->ref);
+}
+
+int ucmd_registry_init(void);
+void ucmd_registry_exit(void);
+void ucmd_handler_cancel_all(struct ucmd_handler *h);
+
+#endif /* _UCMD_REGISTRY_H */

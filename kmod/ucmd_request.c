@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ucmd requests: the API handlers use on a request (ucmd_req_*(), declared
+ * in ucmd_handler.h) and the one completion path every request leaves
+ * through, synchronous, deferred or cancelled: ucmd_done(), which fires
+ * the ucmd:ucmd_complete tracepoint and posts the CQE with
+ * io_uring_cmd_done().
+ *
+ * Rules followed here come from io_uring/uring_cmd.c (6.12 and 7.3):
+ * io_uring_cmd_done() is called at most once and only with issue_flags
+ * io_uring handed us, and a request marked cancelable is always completed
+ * through io_uring_cmd_done(), which unlinks it from the ring's
+ * cancelable list.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io_uring/cmd.h>
+#include <linux/slab.h>
+#include <linux/overflow.h>
+#include <linux/timekeeping.h>
+#include <linux/module.h>
+#include <linux/err.h>
+#include <uapi/linux/ucmd.h>
+
+#include "ucmd_request.h"
+#include "ucmd_file.h"
+#include "ucmd_compat.h"
+#include "ucmd_trace.h"
+
+/**
+ * ucmd_req_cmd() - the io_uring request behind a ucmd request
+ * @req: the request passed to ->issue
+ *
+ * For what the handler needs of io_uring itself: cmd->file (the open
+ * /dev/ucmd file), cmd->flags (IORING_URING_CMD_FIXED) and
+ * io_uring_cmd_import_fixed(). Never for io_uring_cmd_done(): ucmd
+ * completes the request.
+ *
+ * Return: the io_uring_cmd whose PDU holds @req, or NULL for a request
+ * that came through ioctl() (the handler then returns -EOPNOTSUPP if it
+ * needs io_uring).
+ */
+struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
+{
+	if (req->ioctl)
+		return NULL;
+	return container_of((void *)req, struct io_uring_cmd, pdu);
+}
+EXPORT_SYMBOL_GPL(ucmd_req_cmd);
+
+/*
+ * The result userspace gets. io_issue_sqe() maps the restart codes of a
+ * plain return to -EINTR (io_fixup_restart_res(), io_uring/io_uring.h),
+ * io_uring_cmd_done() posts what it is given: map them here, for every
+ * path. -EIOCBQUEUED is never a result: a handler that completes with it
+ * is broken.
+ */
+int ucmd_fixup_res(int res)
+{
+	switch (res) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	case -EIOCBQUEUED:
+		return -EIO;
+	}
+	return res;
+}
+
+/* @name: NULL for the handler's name. @kind: UCMD_DONE_*. */
+void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
+		     int res, u64 res2, int kind, const char *name)
+{
+	u64 lat = 0;
+
+	if (!trace_ucmd_complete_enabled())
+		return;
+	if (req->start_ns)
+		lat = ktime_get_ns() - req->start_ns;
+	if (!name)
+		name = req->h ? req->h->ops->name : "-";
+	trace_ucmd_complete(cmd->cmd_op, name, res, res2, lat, kind,
+			    io_uring_cmd_get_task(cmd));
+}
+
+/*
+ * Free a deferred request's state. Called after io_uring_cmd_done() has
+ * taken the request off io_uring's cancelable list (under uring_lock), so
+ * that a cancel holding uring_lock never sees @async freed. A detached
+ * request holds nothing of the handler any more.
+ */
+void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async)
+{
+	bool detached;
+
+	if (!async)
+		return;
+	detached = async->detached;
+	if (async->cancelable) {
+		spin_lock(&h->lock);
+		list_del(&async->node);
+		spin_unlock(&h->lock);
+	}
+	atomic_dec(&async->uf->nr_deferred);
+	atomic_long_dec(&ucmd_nr_async);
+	kfree(async);
+	if (!detached)
+		module_put(h->ops->owner);
+}
+
+/*
+ * Post the CQE through io_uring_cmd_done(), then drop what the request held.
+ * The caller has returned or will return -EIOCBQUEUED to io_uring for it.
+ * @cmd and its PDU may be recycled once io_uring_cmd_done() returns, so
+ * everything needed afterwards is read before.
+ */
+void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
+	       unsigned int issue_flags, int kind, const char *name)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	struct ucmd_handler *h = req->h;
+	struct ucmd_async *async = req->async;
+	bool deferred = async;
+	bool detached = deferred && async->detached;
+	bool cqe32 = (issue_flags & IO_URING_F_CQE32) || (deferred && async->cqe32);
+
+	res = ucmd_fixup_res(res);
+	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
+	ucmd_cmd_done(cmd, res, res2, cqe32, issue_flags);
+	if (!h)
+		return;		/* failed before lookup: holds nothing */
+	ucmd_async_free(h, async);
+	if (!detached)
+		ucmd_handler_put(h);
+}
+
+static void ucmd_async_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct ucmd_async *async = ucmd_cmd_req(cmd)->async;
+
+	ucmd_done(cmd, async->res, async->res2, issue_flags, async->kind, NULL);
+}
+
+UCMD_DEFINE_TW(ucmd_async_tw);
+
+/*
+ * Ask the handler to stop a queued request. ops->cancel() is called with
+ * the handler's lock held, so two cancels (ring teardown, unregister)
+ * never run at once, and only for a QUEUED request. Returns true if the
+ * caller now owns the completion (state DONE).
+ */
+bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async)
+{
+	int queued = UCMD_ASYNC_QUEUED;
+	bool ret = false;
+
+	lockdep_assert_held(&req->h->lock);
+	if (atomic_read(&async->state) == UCMD_ASYNC_QUEUED &&
+	    req->h->ops->cancel(req, async->priv))
+		ret = atomic_try_cmpxchg(&async->state, &queued,
+					 UCMD_ASYNC_DONE);
+	if (ret)
+		atomic_long_inc(&ucmd_nr_cancelled);
+	return ret;
+}
+
+/**
+ * ucmd_handler_cancel_all() - cancel the queued requests of a handler
+ * @h: a handler being unregistered (its ref is killed: no new requests)
+ *
+ * Each cancelable request whose ops->cancel() returns true is detached
+ * from the handler at once (its handler ref and module pin dropped, so
+ * unregister need not wait for it: the unregistering task may be the
+ * submitter, whose task work cannot run while it waits) and completes
+ * with -ECANCELED from its submitter's task work. The others complete as
+ * the handler completes them.
+ *
+ * Context: process context; takes @h->lock.
+ */
+void ucmd_handler_cancel_all(struct ucmd_handler *h)
+{
+	struct ucmd_async *async, *tmp;
+
+	spin_lock(&h->lock);
+	list_for_each_entry_safe(async, tmp, &h->cancelable, node) {
+		struct ucmd_req *req = ucmd_cmd_req(async->cmd);
+
+		if (!ucmd_async_try_cancel(req, async))
+			continue;
+		list_del(&async->node);
+		async->cancelable = false;
+		WRITE_ONCE(async->detached, true);
+		async->res = -ECANCELED;
+		async->res2 = 0;
+		async->kind = UCMD_DONE_CANCELLED;
+		module_put(h->ops->owner);
+		ucmd_handler_put(h);
+		/* @async may be freed from here on. */
+		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
+	}
+	spin_unlock(&h->lock);
+}
+
+/**
+ * ucmd_req_set_res2() - set the res2 of a synchronous completion
+ * @req: the request passed to ->issue
+ * @res2: the value; it reaches userspace in cqe->big_cqe[0] on rings set up
+ *	  with IORING_SETUP_CQE32 and is dropped on others
+ *
+ * Call from ->issue before returning a result. Deferred requests pass
+ * their res2 to ucmd_req_complete() instead.
+ */
+void ucmd_req_set_res2(struct ucmd_req *req, u64 res2)
+{
+	req->res2 = res2;
+}
+EXPORT_SYMBOL_GPL(ucmd_req_set_res2);
+
+/**
+ * ucmd_req_defer() - take ownership of a request to complete it later
+ * @req: the request passed to ->issue
+ * @priv_size: bytes of private, zeroed, 8-byte aligned memory the handler
+ *	       needs until completion (e.g. a delayed_work)
+ * @gfp: allocation flags: GFP_NOWAIT when @issue_flags of ->issue has
+ *	 IO_URING_F_NONBLOCK, GFP_KERNEL otherwise; ucmd adds __GFP_ACCOUNT,
+ *	 so the area is charged to the submitter's memcg
+ *
+ * After this, ->issue either returns -EIOCBQUEUED and ucmd_req_complete()
+ * is called exactly once on the returned area, or returns a result without
+ * having published the area to anyone. ucmd frees the area after the
+ * completion is posted; the handler must not touch it after calling
+ * ucmd_req_complete(). While the area exists the handler's module cannot
+ * be unloaded (delete_module() fails with -EWOULDBLOCK).
+ *
+ * Return: the private area, or an ERR_PTR() the handler returns as its
+ * result: -ENOMEM if it cannot be allocated, -EBUSY if the request's file
+ * has ucmd.max_inflight deferred requests already, -EOPNOTSUPP for a
+ * request that came through ioctl(), which cannot be deferred, -ENODEV
+ * if the handler's module is going away, -EINVAL if @req is deferred
+ * already.
+ */
+void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
+{
+	struct ucmd_async *async;
+	struct ucmd_file *uf;
+	struct io_uring_cmd *cmd;
+
+	if (req->ioctl) {
+		req->defer_refused = 1;
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if (req->async)
+		return ERR_PTR(-EINVAL);
+	cmd = container_of((void *)req, struct io_uring_cmd, pdu);
+	uf = cmd->file->private_data;
+	if (atomic_inc_return(&uf->nr_deferred) > READ_ONCE(ucmd_max_inflight)) {
+		atomic_dec(&uf->nr_deferred);
+		return ERR_PTR(-EBUSY);
+	}
+	if (!try_module_get(req->h->ops->owner)) {
+		atomic_dec(&uf->nr_deferred);
+		return ERR_PTR(-ENODEV);
+	}
+	async = kzalloc(struct_size(async, priv, priv_size), gfp | __GFP_ACCOUNT);
+	if (!async) {
+		module_put(req->h->ops->owner);
+		atomic_dec(&uf->nr_deferred);
+		return ERR_PTR(-ENOMEM);
+	}
+	async->cmd = cmd;
+	async->uf = uf;
+	atomic_set(&async->state, UCMD_ASYNC_ISSUING);
+	async->kind = UCMD_DONE_ASYNC;
+	req->async = async;
+	atomic_long_inc(&ucmd_nr_async);
+	return async->priv;
+}
+EXPORT_SYMBOL_GPL(ucmd_req_defer);
+
+/**
+ * ucmd_req_mark_cancelable() - let ring teardown cancel a deferred request
+ * @req: a request that ucmd_req_defer() succeeded on
+ * @issue_flags: the issue_flags ->issue received
+ *
+ * Mirrors io_uring_cmd_mark_cancelable(). Call after the private area is
+ * initialised and before the work that completes the request is published:
+ * from then on ops->cancel may be called (by ring teardown, or by
+ * ucmd_unregister_handler()) until the completion is posted. Does nothing
+ * for a request that is not deferred or whose handler has no ops->cancel.
+ */
+void ucmd_req_mark_cancelable(struct ucmd_req *req, unsigned int issue_flags)
+{
+	struct ucmd_async *async = req->async;
+
+	if (!async || !req->h->ops->cancel || async->cancelable)
+		return;
+	spin_lock(&req->h->lock);
+	list_add_tail(&async->node, &req->h->cancelable);
+	async->cancelable = true;
+	spin_unlock(&req->h->lock);
+	io_uring_cmd_mark_cancelable(async->cmd, issue_flags);
+}
+EXPORT_SYMBOL_GPL(ucmd_req_mark_cancelable);
+
+/**
+ * ucmd_req_complete() - complete a deferred request
+ * @priv: the area ucmd_req_defer() returned
+ * @res: result for cqe->res (>= 0, or -errno to fail the request; restart
+ *	 codes become -EINTR)
+ * @res2: res2 (cqe->big_cqe[0] on CQE32 rings)
+ *
+ * Callable once per request from any context (process, softirq, hardirq,
+ * workqueue), also from ->issue itself: the CQE is posted from the
+ * submitting task's context via io_uring_cmd_complete_in_task() (or by
+ * the issue, if it is still running), then @priv is freed. Not to be
+ * called after ops->cancel() returned true for the request.
+ */
+void ucmd_req_complete(void *priv, int res, u64 res2)
+{
+	struct ucmd_async *async = container_of(priv, struct ucmd_async, priv);
+	int old = atomic_read(&async->state);
+	int new;
+
+	async->res = res;
+	async->res2 = res2;
+	do {
+		if (old == UCMD_ASYNC_COMPLETED || old == UCMD_ASYNC_DONE) {
+			pr_warn_ratelimited("request completed twice\n");
+			return;
+		}
+		new = old == UCMD_ASYNC_ISSUING ? UCMD_ASYNC_COMPLETED :
+						  UCMD_ASYNC_DONE;
+	} while (!atomic_try_cmpxchg(&async->state, &old, new));
+	if (new == UCMD_ASYNC_DONE)
+		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
+}
+EXPORT_SYMBOL_GPL(ucmd_req_complete);

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Requests (ucmd_request.c): the state a request keeps in its PDU, the
+ * state of a deferred request, and the one completion path every request
+ * leaves through, shared by the io_uring entry (ucmd_uring_cmd.c) and
+ * the ioctl entry (ucmd_ioctl.c).
+ */
+#ifndef _UCMD_REQUEST_H
+#define _UCMD_REQUEST_H
+
+#include <linux/atomic.h>
+#include <linux/io_uring/cmd.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include "ucmd_registry.h"
+
+struct ucmd_file;
+
+/*
+ * States of a deferred request (struct ucmd_async.state). Whoever moves it
+ * to UCMD_ASYNC_DONE posts the one CQE; nobody else touches the request
+ * after that.
+ *
+ *   ISSUING   ->issue is running; the handler may have published its work
+ *   QUEUED    ->issue returned -EIOCBQUEUED; the work owns the request
+ *   COMPLETED ucmd_req_complete() ran while ->issue was still running:
+ *             the issue path posts the CQE when ->issue returns
+ *   DONE      the CQE is posted or about to be; @async is freed after it
+ *
+ * ISSUING -> COMPLETED   ucmd_req_complete() during ->issue
+ * ISSUING -> QUEUED      ->issue returned -EIOCBQUEUED
+ * ISSUING -> DONE        ->issue failed before publishing (posts inline)
+ * COMPLETED -> DONE      the issue path, when ->issue returns (inline)
+ * QUEUED -> DONE         ucmd_req_complete() (task work), or a cancel
+ *                        whose ops->cancel() returned true
+ */
+enum {
+	UCMD_ASYNC_ISSUING,
+	UCMD_ASYNC_QUEUED,
+	UCMD_ASYNC_COMPLETED,
+	UCMD_ASYNC_DONE,
+};
+
+/**
+ * struct ucmd_async - state of a deferred request, allocated by
+ * ucmd_req_defer() (charged to the submitter's memcg) and freed after its
+ * completion has been posted
+ * @cmd: the io_uring request
+ * @uf: the open file the request counts against (ucmd_file.nr_deferred)
+ * @state: UCMD_ASYNC_*, changed only with atomic_try_cmpxchg()
+ * @res: result passed to ucmd_req_complete(), or -ECANCELED
+ * @kind: UCMD_DONE_ASYNC or UCMD_DONE_CANCELLED, for the tracepoint
+ * @cancelable: on the handler's cancelable list (under its lock)
+ * @cqe32: the ring has IORING_SETUP_CQE32 (from the issue's issue_flags:
+ *	   7.x task work and cancel calls do not say it)
+ * @detached: cancelled by unregister, which already dropped what the
+ *	      request held of the handler (its ref, its module): the
+ *	      completion touches ucmd's memory only
+ * @node: entry on ucmd_handler.cancelable
+ * @res2: res2 passed to ucmd_req_complete()
+ * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
+ */
+struct ucmd_async {
+	struct io_uring_cmd *cmd;
+	struct ucmd_file *uf;
+	atomic_t state;
+	int res;
+	u8 kind;
+	bool cancelable;
+	bool cqe32;
+	bool detached;
+	struct list_head node;
+	u64 res2;
+	u8 priv[] __aligned(8);
+};
+
+/**
+ * struct ucmd_req - per-request state kept in the io_uring_cmd PDU (32 bytes)
+ * @h: the handler, with a reference held from lookup to completion
+ * @start_ns: ktime_get_ns() at the first issue if tracing was on, else 0
+ *	      (62 bits: 146 years of uptime)
+ * @ioctl: the request came through ioctl(): there is no io_uring request
+ *	   (ucmd_req_cmd() is NULL) and it cannot be deferred
+ * @defer_refused: ucmd_req_defer() refused an ioctl() request, whose
+ *		   result is then -EOPNOTSUPP whatever ->issue returns
+ * @res2: res2 of a synchronous completion (ucmd_req_set_res2())
+ * @async: set by ucmd_req_defer(), NULL for a synchronous request
+ *
+ * The PDU lives as long as the io_uring request and is not zeroed by
+ * io_uring: every field is set at each issue (ucmd_uring_cmd()), but
+ * @start_ns, which a re-issue from io-wq keeps.
+ */
+struct ucmd_req {
+	struct ucmd_handler *h;
+	u64 start_ns : 62;
+	u64 ioctl : 1;
+	u64 defer_refused : 1;
+	u64 res2;
+	struct ucmd_async *async;
+};
+
+/* The handler ops a request was dispatched to. */
+static inline const struct ucmd_handler_ops *
+ucmd_req_handler_ops(struct ucmd_req *req)
+{
+	return req->h->ops;
+}
+
+static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
+{
+	return io_uring_cmd_to_pdu(cmd, struct ucmd_req);
+}
+
+int ucmd_fixup_res(int res);
+void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req, int res,
+		     u64 res2, int kind, const char *name);
+void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
+	       unsigned int issue_flags, int kind, const char *name);
+void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async);
+bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async);
+
+/* Counters exposed in /sys/class/misc/ucmd/ (ucmd_main.c). */
+extern atomic_long_t ucmd_nr_async;
+extern atomic_long_t ucmd_nr_cancelled;
+
+#endif /* _UCMD_REQUEST_H */
