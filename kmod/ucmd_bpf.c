@@ -558,6 +558,7 @@ void ucmd_bpf_init(void)
 	BTF_TYPE_EMIT(struct ucmd_features);
 	BTF_TYPE_EMIT(struct ucmd_sleep);
 	BTF_TYPE_EMIT(struct ucmd_rw);
+	BTF_TYPE_EMIT(struct ucmd_rwv);
 
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
 	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);

@@ -41,7 +41,7 @@ u64 ucmd_features(void)
 {
 	return UCMD_F_NOP | UCMD_F_ECHO | UCMD_F_DELAY | UCMD_F_SUM |
 	       UCMD_F_RES2 | UCMD_F_HANDLER_API | UCMD_F_TRACEPOINTS |
-	       UCMD_F_SLEEP | UCMD_F_RW |
+	       UCMD_F_SLEEP | UCMD_F_RW | UCMD_F_RWV |
 	       (ucmd_bpf_available() ? UCMD_F_BPF : 0) |
 	       ucmd_kernel_features();
 }
@@ -213,6 +213,16 @@ static const struct ucmd_handler_ops ucmd_builtins[] = {
 		.name = "write",
 		.cmd_op = UCMD_CMD_WRITE,
 		.issue = ucmd_write_issue,
+		.owner = THIS_MODULE,
+	}, {
+		.name = "readv",
+		.cmd_op = UCMD_CMD_READV,
+		.issue = ucmd_readv_issue,
+		.owner = THIS_MODULE,
+	}, {
+		.name = "writev",
+		.cmd_op = UCMD_CMD_WRITEV,
+		.issue = ucmd_writev_issue,
 		.owner = THIS_MODULE,
 	},
 };

@@ -17,5 +17,9 @@ int ucmd_read_issue(struct ucmd_req *req, const void *payload,
 		    unsigned int issue_flags);
 int ucmd_write_issue(struct ucmd_req *req, const void *payload,
 		     unsigned int issue_flags);
+int ucmd_readv_issue(struct ucmd_req *req, const void *payload,
+		     unsigned int issue_flags);
+int ucmd_writev_issue(struct ucmd_req *req, const void *payload,
+		      unsigned int issue_flags);
 
 #endif /* _UCMD_BUILTIN_H */

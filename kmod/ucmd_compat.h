@@ -177,6 +177,36 @@ static inline int ucmd_import_fixed(u64 addr, size_t len, int dir,
 #endif
 }
 
+/**
+ * ucmd_import_fixed_vec() - io_uring_cmd_import_fixed_vec() where it exists
+ * @cmd: the request (IORING_URING_CMD_FIXED, buf_index)
+ * @uvec: user address of the iovec array
+ * @nr_segs: its entries
+ * @dir: ITER_SOURCE or ITER_DEST
+ * @iter: the iterator to set up
+ * @issue_flags: the issue's flags
+ *
+ * Copies the iovec array (may fault and allocate: call without
+ * IO_URING_F_NONBLOCK). Absent in 6.12.117 (probe import_fixed_vec).
+ *
+ * Return: 0, -EFAULT for an array that cannot be read or a segment outside
+ * the registered buffer, -ENOMEM, or -EOPNOTSUPP where the kernel has no
+ * vectored import.
+ */
+static inline int ucmd_import_fixed_vec(struct io_uring_cmd *cmd,
+					const struct iovec __user *uvec,
+					unsigned int nr_segs, int dir,
+					struct iov_iter *iter,
+					unsigned int issue_flags)
+{
+#ifdef UCMD_HAVE_IMPORT_FIXED_VEC
+	return io_uring_cmd_import_fixed_vec(cmd, uvec, nr_segs, dir, iter,
+					     issue_flags);
+#else
+	return -EOPNOTSUPP;
+#endif
+}
+
 /* sysfs binary attributes are const from 6.17 (probe bin_attr_const). */
 #ifdef UCMD_HAVE_BIN_ATTR_CONST
 #define UCMD_BIN_ATTR_CONST const
@@ -221,7 +251,9 @@ static inline unsigned int ucmd_cancel_done_flags(unsigned int issue_flags)
  *    ucmd completion on a mixed ring is a 32-byte CQE;
  *  - UCMD_F_IOPOLL (probe req_f_iopoll): io_uring_cmd() polls a uring_cmd
  *    only if the file has ->uring_cmd_iopoll and runs it as an ordinary
- *    request otherwise (ucmd has none); 6.12 fails it with -EOPNOTSUPP.
+ *    request otherwise (ucmd has none); 6.12 fails it with -EOPNOTSUPP;
+ *  - UCMD_F_RWV_FIXED (probe import_fixed_vec): vectored READV/WRITEV over
+ *    registered buffers.
  *
  * Return: the mask.
  */
@@ -237,6 +269,9 @@ static inline u64 ucmd_kernel_features(void)
 #endif
 #ifdef UCMD_HAVE_REQ_F_IOPOLL
 	f |= UCMD_F_IOPOLL;
+#endif
+#ifdef UCMD_HAVE_IMPORT_FIXED_VEC
+	f |= UCMD_F_RWV_FIXED;
 #endif
 	return f;
 }

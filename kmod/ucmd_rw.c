@@ -11,6 +11,10 @@
  * so doing it again there is harmless. Registered buffers are pinned and
  * never fault.
  *
+ * READV and WRITEV take an iovec array, plain or over registered buffers
+ * (io_uring_cmd_import_fixed_vec(), 7.x). Copying the array may fault and
+ * allocate, so they always run on io-wq.
+ *
  * Concurrent requests on one file copy in no defined order; each copy
  * stays inside the buffer.
  */
@@ -20,6 +24,7 @@
 #include <linux/uio.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
+#include <linux/slab.h>
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_request.h"
@@ -78,4 +83,63 @@ int ucmd_write_issue(struct ucmd_req *req, const void *payload,
 		     unsigned int issue_flags)
 {
 	return ucmd_rw(req, payload, issue_flags, ITER_SOURCE);
+}
+
+static int ucmd_rwv(struct ucmd_req *req, const struct ucmd_rwv *p,
+		    unsigned int issue_flags, int dir)
+{
+	const struct iovec __user *uvec = u64_to_user_ptr(p->iov);
+	struct iovec iovstack[UIO_FASTIOV], *iov = iovstack;
+	struct io_uring_cmd *cmd = ucmd_req_cmd(req);
+	struct ucmd_file *uf;
+	struct iov_iter iter;
+	size_t len, done;
+	ssize_t ret;
+
+	if (!cmd)
+		return -EOPNOTSUPP;	/* ioctl() */
+	if (!p->nr_segs || p->nr_segs > UCMD_RWV_MAX_SEGS ||
+	    p->offset >= UCMD_BUF_SIZE)
+		return -EINVAL;
+	if (issue_flags & IO_URING_F_NONBLOCK)
+		return -EAGAIN;		/* the iovec copy may fault: io-wq */
+	uf = cmd->file->private_data;
+
+	if (cmd->flags & IORING_URING_CMD_FIXED) {
+		iov = NULL;
+		ret = ucmd_import_fixed_vec(cmd, uvec, p->nr_segs, dir, &iter,
+					    issue_flags);
+	} else {
+		/* Leaves iov NULL, or an allocation to free. */
+		ret = import_iovec(dir, uvec, p->nr_segs, UIO_FASTIOV, &iov,
+				   &iter);
+	}
+	if (ret < 0)
+		return ret;
+
+	len = iov_iter_count(&iter);
+	if (!len || len > UCMD_BUF_SIZE - p->offset) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (dir == ITER_SOURCE)		/* WRITEV: process -> device */
+		done = copy_from_iter(uf->buf + p->offset, len, &iter);
+	else				/* READV: device -> process */
+		done = copy_to_iter(uf->buf + p->offset, len, &iter);
+	ret = done == len ? len : -EFAULT;
+out:
+	kfree(iov);
+	return ret;
+}
+
+int ucmd_readv_issue(struct ucmd_req *req, const void *payload,
+		     unsigned int issue_flags)
+{
+	return ucmd_rwv(req, payload, issue_flags, ITER_DEST);
+}
+
+int ucmd_writev_issue(struct ucmd_req *req, const void *payload,
+		      unsigned int issue_flags)
+{
+	return ucmd_rwv(req, payload, issue_flags, ITER_SOURCE);
 }

@@ -238,7 +238,7 @@ int do_feature(int argc, char **argv)
 		"res2 (CQE32)", "handler API", "tracepoints", "sleep (io-wq)",
 		"read/write (fixed buffers)", "BPF struct_ops (ucmd_ops)",
 		"URING_CMD128 (SQE_MIXED rings)", "res2 on CQE_MIXED rings",
-		"IOPOLL rings",
+		"IOPOLL rings", "readv/writev", "readv/writev (fixed buffers)",
 	};
 	char why[256];
 	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };

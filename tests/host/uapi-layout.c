@@ -15,7 +15,8 @@ int main(void)
 {
 	const unsigned int ops[] = {
 		UCMD_CMD_NOP, UCMD_CMD_GET_FEATURES, UCMD_CMD_ECHO,
-		UCMD_CMD_DELAY, UCMD_CMD_SUM,
+		UCMD_CMD_DELAY, UCMD_CMD_SUM, UCMD_CMD_SLEEP, UCMD_CMD_READ,
+		UCMD_CMD_WRITE, UCMD_CMD_READV, UCMD_CMD_WRITEV,
 	};
 	const unsigned int n = sizeof(ops) / sizeof(ops[0]);
 
@@ -26,6 +27,10 @@ int main(void)
 	EXPECT(sizeof(struct ucmd_features) == 16);
 	EXPECT(sizeof(struct ucmd_sum) == UCMD_PAYLOAD_SQE128);
 	EXPECT(offsetof(struct ucmd_sum, vals) == 8);
+	EXPECT(sizeof(struct ucmd_rw) == 16);
+	EXPECT(sizeof(struct ucmd_rwv) == 16);
+	EXPECT(offsetof(struct ucmd_rwv, nr_segs) == 8);
+	EXPECT(_IOC_SIZE(UCMD_CMD_READV) == sizeof(struct ucmd_rwv));
 
 	EXPECT(_IOC_SIZE(UCMD_CMD_NOP) == 0);
 	EXPECT(_IOC_SIZE(UCMD_CMD_ECHO) == sizeof(struct ucmd_echo));

@@ -159,6 +159,38 @@ struct ucmd_rw {
 };
 #endif
 
+/* Most segments UCMD_CMD_READV and UCMD_CMD_WRITEV accept. */
+#define UCMD_RWV_MAX_SEGS	64
+
+#ifndef __VMLINUX_H__	/* BPF: from the module's BTF */
+/**
+ * struct ucmd_rwv - payload of UCMD_CMD_READV and UCMD_CMD_WRITEV (16 bytes)
+ * @iov: user address of an array of @nr_segs struct iovec
+ * @nr_segs: segments, 1..UCMD_RWV_MAX_SEGS
+ * @offset: byte offset into the open file's buffer (UCMD_BUF_SIZE bytes)
+ *	    where the segments' bytes go (WRITEV) or come from (READV), one
+ *	    after the other
+ *
+ * With IORING_URING_CMD_FIXED in sqe->uring_cmd_flags every segment lies
+ * in registered buffer sqe->buf_index (io_uring_cmd_import_fixed_vec(),
+ * only where UCMD_F_RWV_FIXED is set). Copying the iovec array may fault
+ * and allocate, so the inline issue always returns -EAGAIN and the
+ * command runs on io-wq. The command completes with the bytes copied,
+ * the segments' total.
+ *
+ * Errors: -EINVAL for @nr_segs 0 or over UCMD_RWV_MAX_SEGS, or a total of
+ * 0 bytes or reaching past the buffer; -EFAULT for an iovec array or a
+ * segment that cannot be read or written, or a segment outside the
+ * registered buffer; -EOPNOTSUPP for IORING_URING_CMD_FIXED without
+ * UCMD_F_RWV_FIXED, and through ioctl().
+ */
+struct ucmd_rwv {
+	__u64	iov;
+	__u32	nr_segs;
+	__u32	offset;
+};
+#endif
+
 /* Built-in cmd_ops. */
 #define UCMD_CMD_NOP		_IO(UCMD_IOC_TYPE, 0x00)
 #define UCMD_CMD_GET_FEATURES	_IOWR(UCMD_IOC_TYPE, 0x01, struct ucmd_features)
@@ -168,6 +200,8 @@ struct ucmd_rw {
 #define UCMD_CMD_SLEEP		_IOWR(UCMD_IOC_TYPE, 0x05, struct ucmd_sleep)
 #define UCMD_CMD_READ		_IOWR(UCMD_IOC_TYPE, 0x06, struct ucmd_rw)
 #define UCMD_CMD_WRITE		_IOWR(UCMD_IOC_TYPE, 0x07, struct ucmd_rw)
+#define UCMD_CMD_READV		_IOWR(UCMD_IOC_TYPE, 0x08, struct ucmd_rwv)
+#define UCMD_CMD_WRITEV		_IOWR(UCMD_IOC_TYPE, 0x09, struct ucmd_rwv)
 
 /* Feature mask returned by UCMD_CMD_GET_FEATURES: one bit per capability. */
 #define UCMD_F_NOP		(1ULL << 0)
@@ -187,6 +221,8 @@ struct ucmd_rw {
 #define UCMD_F_SQE_MIXED	(1ULL << 10)	/* IORING_OP_URING_CMD128 on IORING_SETUP_SQE_MIXED rings */
 #define UCMD_F_CQE_MIXED	(1ULL << 11)	/* res2 on IORING_SETUP_CQE_MIXED rings */
 #define UCMD_F_IOPOLL		(1ULL << 12)	/* cmd_ops on IORING_SETUP_IOPOLL rings */
+#define UCMD_F_RWV		(1ULL << 13)	/* READV/WRITEV, plain iovecs */
+#define UCMD_F_RWV_FIXED	(1ULL << 14)	/* READV/WRITEV over registered buffers */
 
 /*
  * BPF struct_ops. ucmd.ko defines the BPF struct_ops type "ucmd_ops"
