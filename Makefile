@@ -14,7 +14,9 @@
 B        := build
 # The host's installed 6.12: what the tests, tools and BPF objects are built
 # against and what make check boots unless KVER names another kernel.
-HOST_KVER := $(shell tools/kver.sh 2>/dev/null)
+# Recursive (=): expanded in recipes, after $(B)/.deps has installed it on
+# a fresh machine.
+HOST_KVER = $(shell tools/kver.sh 2>/dev/null)
 KVER     ?= $(HOST_KVER)
 KDIR     ?= /usr/src/linux-headers-$(HOST_KVER)
 # tools/kernel.sh: kbuild runs in this chroot (KDIR is a path inside it).
