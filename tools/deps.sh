@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything ucmd needs on Debian 12 (bookworm) or 13 (trixie),
 # unattended and idempotent. The suite comes from /etc/os-release; on
-# bookworm, libbpf >= 1.4 and bpftool come from bookworm-backports, whose
+# bookworm, libbpf >= 1.4 and bpftool come from bookworm-backports, on
+# trixie a libelf whose static archive links from trixie-backports; the
 # mirror is read from the system's own apt sources.
 set -euo pipefail
 
@@ -26,9 +27,11 @@ bookworm)
 	;;
 trixie)
 	# 6.12 is trixie's own kernel; libbpf 1.5 and bpftool 7.5 are in main.
+	# trixie's libelf.a (elfutils 0.192) calls eu_search_tree_*() it does
+	# not contain, so static links fail; trixie-backports' 0.196 has them.
 	KERNEL="linux-image-amd64 linux-headers-amd64 linux-source-6.12"
 	BPF="libbpf-dev libbpf1 bpftool"
-	BPORTS=""
+	BPORTS="libelf-dev"
 	;;
 *)
 	echo "deps: Debian 12 (bookworm) or 13 (trixie) expected, found '${PRETTY_NAME:-unknown}'" >&2
@@ -44,15 +47,23 @@ missing() {
 	done
 }
 
-need_bports() {
-	# libbpf >= 1.4 is required for module-defined struct_ops.
+# version_lt PACKAGE VERSION: not installed, or older than VERSION.
+version_lt() {
 	local v
-	[ -n "$BPORTS" ] || return 1
-	v=$(dpkg-query -W -f='${Version}' libbpf-dev 2>/dev/null || true)
-	[ -z "$v" ] && return 0
-	dpkg --compare-versions "$v" lt "1:1.4" && return 0
-	command -v bpftool >/dev/null || return 0
-	return 1
+	v=$(dpkg-query -W -f='${Version}' "$1" 2>/dev/null || true)
+	[ -z "$v" ] || dpkg --compare-versions "$v" lt "$2"
+}
+
+need_bports() {
+	case "$codename" in
+	bookworm)
+		# libbpf >= 1.4 is required for module-defined struct_ops.
+		version_lt libbpf-dev 1:1.4 || ! command -v bpftool >/dev/null ;;
+	trixie)
+		version_lt libelf-dev 0.193 ;;
+	*)
+		return 1 ;;
+	esac
 }
 
 unpack_source() {
