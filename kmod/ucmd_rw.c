@@ -32,6 +32,15 @@
 #include "ucmd_builtin.h"
 #include "ucmd_compat.h"
 
+/* Copy @len bytes at @offset of @uf's buffer from (WRITE) or to (READ) @iter. */
+static size_t ucmd_buf_copy(struct ucmd_file *uf, u32 offset, size_t len,
+			    struct iov_iter *iter, int dir)
+{
+	if (dir == ITER_SOURCE)		/* process -> device */
+		return copy_from_iter(uf->buf + offset, len, iter);
+	return copy_to_iter(uf->buf + offset, len, iter);	/* device -> process */
+}
+
 static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,
 		   unsigned int issue_flags, int dir)
 {
@@ -61,10 +70,7 @@ static int ucmd_rw(struct ucmd_req *req, const struct ucmd_rw *p,
 
 	if (nofault)
 		pagefault_disable();
-	if (dir == ITER_SOURCE)		/* WRITE: process -> device */
-		done = copy_from_iter(uf->buf + p->offset, p->len, &iter);
-	else				/* READ: device -> process */
-		done = copy_to_iter(uf->buf + p->offset, p->len, &iter);
+	done = ucmd_buf_copy(uf, p->offset, p->len, &iter, dir);
 	if (nofault)
 		pagefault_enable();
 
@@ -122,10 +128,7 @@ static int ucmd_rwv(struct ucmd_req *req, const struct ucmd_rwv *p,
 		ret = -EINVAL;
 		goto out;
 	}
-	if (dir == ITER_SOURCE)		/* WRITEV: process -> device */
-		done = copy_from_iter(uf->buf + p->offset, len, &iter);
-	else				/* READV: device -> process */
-		done = copy_to_iter(uf->buf + p->offset, len, &iter);
+	done = ucmd_buf_copy(uf, p->offset, len, &iter, dir);
 	ret = done == len ? len : -EFAULT;
 out:
 	kfree(iov);
