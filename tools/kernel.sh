@@ -28,7 +28,7 @@ releases() { awk '!/^#/ && NF >= 3 { print $1 }' "$CONF"; }
 # conf_field RELEASE N: field N of RELEASE's line.
 conf_field() {
 	awk -v r="$1" -v n="$2" '!/^#/ && $1 == r { print $n; found = 1 } END { exit !found }' "$CONF" ||
-		die "kernel '$1' is not in tools/kernels.conf (one of: $(releases | tr '\n' ' '))"
+		die "kernel '$1' is not in tools/kernels.conf (one of: $(releases | xargs))"
 }
 
 # The mirror URIs of the host's apt sources: the main archive and security.

@@ -40,10 +40,6 @@ case "$line" in *"cannot take BPF policies or handlers: unavailable: ucmd.ko has
 expect 5 echo 5
 expect 3 sum 1 1 1
 [ -d /sys/kernel/tracing/events/ucmd/ucmd_issue ] || fail "no ucmd_issue tracepoint"
-# Not record-cmd: it hooks sched_switch/sched_wakeup, and patching their
-# static keys in the scheduler while the other vCPU runs them crashes
-# MTTCG guests ("Oops: int3", docs/semantics.md).
-echo 0 > /sys/kernel/tracing/options/record-cmd
 echo 1 > /sys/kernel/tracing/events/ucmd/ucmd_complete/enable
 expect 9 echo 9
 echo 0 > /sys/kernel/tracing/events/ucmd/ucmd_complete/enable
