@@ -132,7 +132,7 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 LOADER_SRC := $(wildcard loader/*.c)
 $(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(B)/bpf $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring
+	$(CC) $(CFLAGS) -I$(B)/bpf $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c
 
 # Host tests print PASS/FAIL lines; their counts are carried into the
 # guest runner's closing "N passed, N failed, N skipped" line.
@@ -168,7 +168,7 @@ check-debug: $(B)/.deps
 # Helpers the guest tests run (not tests themselves).
 $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring
+	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -ljson-c
 
 # The model-based fuzzer (tests/fuzz/), run in the guest by tests/guest/fuzz.sh.
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
@@ -176,7 +176,7 @@ $(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/fuzz $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/ucmd-fuzz \
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/ucmd-fuzz \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all

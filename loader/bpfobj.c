@@ -26,6 +26,7 @@
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include <json-c/json.h>
 
 #include "main.h"
 
@@ -313,9 +314,13 @@ static int do_load(int argc, char **argv)
 			goto err_unpin;
 		}
 	}
-	if (json_output)
-		printf("{\"name\":\"%s\",\"pinned\":\"%s\"}\n", name, dir);
-	else
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "pinned", json_object_new_string(dir));
+		json_print(o);
+	} else
 		printf("attached %s, pinned at %s\n", name, dir);
 	bpf_link__disconnect(link);	/* the pin keeps it attached */
 	bpf_link__destroy(link);
@@ -365,29 +370,45 @@ static int do_unload(int argc, char **argv)
 		return -1;
 	}
 	remove_pins(dir);
-	if (json_output)
-		printf("{\"name\":\"%s\",\"detached\":true}\n", argv[0]);
-	else
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(argv[0]));
+		json_object_object_add(o, "detached", json_object_new_boolean(1));
+		json_print(o);
+	} else
 		printf("detached %s\n", argv[0]);
 	return 0;
 }
 
-static void print_inst(const struct inst *i, bool first)
+static bool inst_pinned(const struct inst *i)
 {
 	char pin[PATH_MAX];
-	bool pinned;
 
 	snprintf(pin, sizeof(pin), "%s/%s/link", UCMD_BPFFS_DIR, i->name);
-	pinned = access(pin, F_OK) == 0;
-	if (json_output) {
-		printf("%s{\"name\":\"%s\",\"kind\":\"%s\",\"validate\":%s,\"handle\":%s",
-		       first ? "" : ",", i->name, inst_kind(i),
-		       i->validate ? "true" : "false", i->handle ? "true" : "false");
-		if (i->handle)
-			printf(",\"op_first\":%u,\"op_last\":%u", i->first, i->last);
-		printf(",\"pinned\":%s}", pinned ? "true" : "false");
-		return;
+	return access(pin, F_OK) == 0;
+}
+
+static struct json_object *inst_json(const struct inst *i)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(i->name));
+	json_object_object_add(o, "kind", json_object_new_string(inst_kind(i)));
+	json_object_object_add(o, "validate", json_object_new_boolean(i->validate));
+	json_object_object_add(o, "handle", json_object_new_boolean(i->handle));
+	if (i->handle) {
+		json_object_object_add(o, "op_first", json_object_new_uint64(i->first));
+		json_object_object_add(o, "op_last", json_object_new_uint64(i->last));
 	}
+	json_object_object_add(o, "pinned", json_object_new_boolean(inst_pinned(i)));
+	return o;
+}
+
+static void print_inst(const struct inst *i)
+{
+	bool pinned = inst_pinned(i);
+
 	printf("%-16s %-15s", i->name, inst_kind(i));
 	if (i->handle)
 		printf(" ops 0x%08x..0x%08x", i->first, i->last);
@@ -396,18 +417,25 @@ static void print_inst(const struct inst *i, bool first)
 
 static int do_list(int argc, char **argv)
 {
+	int n, shown = 0;
+	struct json_object *arr;
 	struct inst *all;
-	int n = read_instances(&all), shown = 0;
 
+	n = read_instances(&all);
 	if (n < 0)
 		return -1;
-	if (json_output)
-		printf("[");
-	for (int i = 0; i < n; i++)
-		if (inst_is_kind(&all[i]))
-			print_inst(&all[i], !shown++);
-	if (json_output)
-		printf("]\n");
+	arr = json_output ? json_object_new_array() : NULL;
+	for (int i = 0; i < n; i++) {
+		if (!inst_is_kind(&all[i]))
+			continue;
+		shown++;
+		if (arr)
+			json_object_array_add(arr, inst_json(&all[i]));
+		else
+			print_inst(&all[i]);
+	}
+	if (arr)
+		json_print(arr);
 	else if (!shown)
 		printf("no %s attached\n", kind_word);
 	free(all);
@@ -419,6 +447,7 @@ static int do_show(int argc, char **argv)
 	char dir[PATH_MAX], pin[PATH_MAX + 256];
 	struct bpf_link_info li = { 0 };
 	__u32 li_len = sizeof(li);
+	struct json_object *o = NULL, *maps = NULL;
 	struct dirent *de;
 	struct inst inst;
 	int found, fd;
@@ -434,29 +463,29 @@ static int do_show(int argc, char **argv)
 			p_err("'%s' is not attached", argv[0]);
 		return -1;
 	}
-	if (!json_output) {
-		print_inst(&inst, true);
+	if (json_output) {
+		o = json_object_new_object();
+		maps = json_object_new_array();
+		json_object_object_add(o, "instance", inst_json(&inst));
 	} else {
-		printf("{\"instance\":");
-		print_inst(&inst, true);
+		print_inst(&inst);
 	}
 	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, argv[0]);
 	snprintf(pin, sizeof(pin), "%s/link", dir);
 	fd = bpf_obj_get(pin);
 	if (fd >= 0 && !bpf_link_get_info_by_fd(fd, &li, &li_len)) {
-		if (json_output)
-			printf(",\"link_id\":%u,\"struct_ops_map_id\":%u", li.id,
-			       li.struct_ops.map_id);
-		else
+		if (o) {
+			json_object_object_add(o, "link_id", json_object_new_uint64(li.id));
+			json_object_object_add(o, "struct_ops_map_id",
+					       json_object_new_uint64(li.struct_ops.map_id));
+		} else
 			printf("  link id %u, struct_ops map id %u, pinned at %s\n",
 			       li.id, li.struct_ops.map_id, dir);
 	}
 	if (fd >= 0)
 		close(fd);
-	if (json_output)
-		printf(",\"maps\":[");
 	d = opendir(dir);
-	for (int n = 0; d && (de = readdir(d));) {
+	while (d && (de = readdir(d))) {
 		struct bpf_map_info mi = { 0 };
 		__u32 mi_len = sizeof(mi);
 		int mfd;
@@ -470,18 +499,25 @@ static int do_show(int argc, char **argv)
 				close(mfd);
 			continue;
 		}
-		if (json_output)
-			printf("%s{\"name\":\"%s\",\"id\":%u,\"max_entries\":%u}",
-			       n++ ? "," : "", de->d_name, mi.id, mi.max_entries);
-		else
+		if (o) {
+			struct json_object *m = json_object_new_object();
+
+			json_object_object_add(m, "name", json_object_new_string(de->d_name));
+			json_object_object_add(m, "id", json_object_new_uint64(mi.id));
+			json_object_object_add(m, "max_entries",
+					       json_object_new_uint64(mi.max_entries));
+			json_object_array_add(maps, m);
+		} else
 			printf("  map %-12s id %u, max_entries %u, pinned at %s\n",
 			       de->d_name, mi.id, mi.max_entries, pin);
 		close(mfd);
 	}
 	if (d)
 		closedir(d);
-	if (json_output)
-		printf("]}\n");
+	if (o) {
+		json_object_object_add(o, "maps", maps);
+		json_print(o);
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <liburing.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include <json-c/json.h>
 
 #include "main.h"
 
@@ -220,11 +221,16 @@ int do_cmd(int argc, char **argv)
 		return -1;
 	name = cmd_op_name(cmd_op);
 	en = res < 0 ? errno_name(-res) : NULL;
-	if (json_output)
-		printf("{\"op\":\"%s\",\"cmd_op\":%u,\"res\":%d,\"errno\":%s%s%s,\"res2\":%llu}\n",
-		       name ? name : "", cmd_op, res, en ? "\"" : "",
-		       en ? en : "null", en ? "\"" : "", res2);
-	else
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "op", json_object_new_string(name ? name : ""));
+		json_object_object_add(o, "cmd_op", json_object_new_uint64(cmd_op));
+		json_object_object_add(o, "res", json_object_new_int(res));
+		json_object_object_add(o, "errno", json_str(en));
+		json_object_object_add(o, "res2", json_object_new_uint64(res2));
+		json_print(o);
+	} else
 		printf("%-12s cmd_op 0x%08x  res %d%s%s%s  res2 0x%llx\n",
 		       name ? name : "-", cmd_op, res, en ? " (" : "",
 		       en ? en : "", en ? ")" : "", res2);
@@ -261,9 +267,17 @@ int do_feature(int argc, char **argv)
 	}
 	st = bpf_available(why, sizeof(why));
 	if (json_output) {
-		printf("{\"kernel\":\"%s\",\"features\":%llu,\"struct_ops\":%s,\"bpf\":\"%s\",\"libbpf\":\"%u.%u\"}\n",
-		       u.release, mask, st ? "true" : "false", why,
-		       libbpf_major_version(), libbpf_minor_version());
+		struct json_object *o = json_object_new_object();
+		char lv[16];
+
+		snprintf(lv, sizeof(lv), "%u.%u", libbpf_major_version(),
+			 libbpf_minor_version());
+		json_object_object_add(o, "kernel", json_object_new_string(u.release));
+		json_object_object_add(o, "features", json_object_new_uint64(mask));
+		json_object_object_add(o, "struct_ops", json_object_new_boolean(st));
+		json_object_object_add(o, "bpf", json_object_new_string(why));
+		json_object_object_add(o, "libbpf", json_object_new_string(lv));
+		json_print(o);
 		return 0;
 	}
 	printf("kernel       %s\nlibbpf       %u.%u\nfeatures     0x%llx\n", u.release,

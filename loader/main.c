@@ -21,6 +21,8 @@
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
 
+#include <json-c/json.h>
+
 #include "main.h"
 
 bool json_output;
@@ -33,13 +35,12 @@ void p_err(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (json_output) {
+		struct json_object *o = json_object_new_object();
 		char buf[512];
 
 		vsnprintf(buf, sizeof(buf), fmt, ap);
-		for (char *c = buf; *c; c++)
-			if (*c == '"' || *c == '\\')
-				*c = '\'';
-		printf("{\"error\":\"%s\"}\n", buf);
+		json_object_object_add(o, "error", json_object_new_string(buf));
+		json_print(o);
 	} else {
 		fprintf(stderr, "Error: ");
 		vfprintf(stderr, fmt, ap);
@@ -145,6 +146,18 @@ int open_dev(void)
 		p_err("cannot open /dev/%s: %s%s", UCMD_DEV_NAME, strerror(errno),
 		      errno == ENOENT ? " (is the ucmd module loaded?)" : "");
 	return fd;
+}
+
+void json_print(struct json_object *o)
+{
+	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+struct json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
 }
 
 bool module_loaded(void)

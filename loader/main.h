@@ -34,6 +34,14 @@ const char *cmd_op_name(__u32 cmd_op);	/* NULL if not one we know */
 
 int open_dev(void);
 bool module_loaded(void);
+
+/*
+ * -j output through json-c: build a json_object, then json_print() it on
+ * one line (and free it). json_str() maps NULL to JSON null.
+ */
+struct json_object;
+void json_print(struct json_object *o);
+struct json_object *json_str(const char *s);
 /* Does ucmd.ko have its struct_ops? @why: sysfs "bpf" (the reason if not). */
 bool bpf_available(char *why, size_t len);
 

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include <json-c/json.h>
 
 #include "main.h"
 
@@ -118,6 +119,8 @@ static int edit_rule(int argc, char **argv, bool add)
 		p_err("update rules: %s", strerror(errno));
 	else if (err)
 		p_err("no such rule (%s)", errno_name(errno) ?: strerror(errno));
+	else if (json_output)
+		json_print(NULL);	/* "null", as bpftool -j on success */
 	return err ? -1 : 0;
 }
 
@@ -135,6 +138,7 @@ static int do_list(int argc, char **argv)
 {
 	struct ucmd_rule_key key, next, *prev = NULL;
 	const char *policy = "rules";
+	struct json_object *arr;
 	int fd, n = 0;
 
 	if (argc == 2 && !strcmp(argv[0], "policy"))
@@ -146,8 +150,7 @@ static int do_list(int argc, char **argv)
 	fd = open_rules(policy);
 	if (fd < 0)
 		return -1;
-	if (json_output)
-		printf("[");
+	arr = json_output ? json_object_new_array() : NULL;
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		struct ucmd_rule val;
 		const char *name = cmd_op_name(next.cmd_op);
@@ -158,15 +161,16 @@ static int do_list(int argc, char **argv)
 		if (bpf_map_lookup_elem(fd, &key, &val))
 			continue;
 		en = val.verdict ? errno_name(-val.verdict) : NULL;
-		if (json_output) {
-			printf("%s{\"cmd_op\":%u,\"op\":\"%s\",\"uid\":", n ? "," : "",
-			       key.cmd_op, name ? name : "");
-			if (key.uid == UCMD_RULE_ANY_UID)
-				printf("null");
-			else
-				printf("%u", key.uid);
-			printf(",\"verdict\":%d,\"hits\":%llu}", val.verdict,
-			       (unsigned long long)val.hits);
+		if (arr) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "cmd_op", json_object_new_uint64(key.cmd_op));
+			json_object_object_add(o, "op", json_object_new_string(name ? name : ""));
+			json_object_object_add(o, "uid", key.uid == UCMD_RULE_ANY_UID ? NULL :
+					       json_object_new_uint64(key.uid));
+			json_object_object_add(o, "verdict", json_object_new_int(val.verdict));
+			json_object_object_add(o, "hits", json_object_new_uint64(val.hits));
+			json_object_array_add(arr, o);
 		} else {
 			char uid[16];
 
@@ -181,8 +185,8 @@ static int do_list(int argc, char **argv)
 		n++;
 	}
 	close(fd);
-	if (json_output)
-		printf("]\n");
+	if (arr)
+		json_print(arr);
 	else if (!n)
 		printf("no rules\n");
 	return 0;

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include <json-c/json.h>
 
 #include "main.h"
 #include "trace.skel.h"
@@ -179,13 +180,22 @@ static int on_event(void *ctx, void *data, size_t len)
 
 	nr_events++;
 	if (json_output) {
-		printf("{\"ts_ns\":%llu,\"pid\":%u,\"comm\":\"%.16s\",\"op\":\"%s\",\"cmd_op\":%u,"
-		       "\"res\":%d,\"errno\":%s%s%s,\"res2\":%llu,\"latency_ns\":%llu,"
-		       "\"kind\":\"%s\",\"name\":\"%.16s\"}\n",
-		       (unsigned long long)e->ts_ns, e->pid, e->comm, op ? op : "",
-		       e->cmd_op, e->res, en ? "\"" : "", en ? en : "null", en ? "\"" : "",
-		       (unsigned long long)e->res2, (unsigned long long)e->latency_ns,
-		       kind_name(e->kind), e->name);
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "ts_ns", json_object_new_uint64(e->ts_ns));
+		json_object_object_add(o, "pid", json_object_new_uint64(e->pid));
+		json_object_object_add(o, "comm", json_object_new_string_len(e->comm,
+				       strnlen(e->comm, sizeof(e->comm))));
+		json_object_object_add(o, "op", json_object_new_string(op ? op : ""));
+		json_object_object_add(o, "cmd_op", json_object_new_uint64(e->cmd_op));
+		json_object_object_add(o, "res", json_object_new_int(e->res));
+		json_object_object_add(o, "errno", json_str(en));
+		json_object_object_add(o, "res2", json_object_new_uint64(e->res2));
+		json_object_object_add(o, "latency_ns", json_object_new_uint64(e->latency_ns));
+		json_object_object_add(o, "kind", json_object_new_string(kind_name(e->kind)));
+		json_object_object_add(o, "name", json_object_new_string_len(e->name,
+				       strnlen(e->name, sizeof(e->name))));
+		json_print(o);
 	} else {
 		char res[32];
 
@@ -246,10 +256,15 @@ int do_trace(int argc, char **argv)
 		err = 0;
 	}
 	ring_buffer__consume(rb);	/* what arrived before we stopped */
-	if (json_output)
-		printf("{\"summary\":{\"events\":%llu,\"lost\":%llu}}\n", nr_events,
-		       (unsigned long long)skel->bss->lost);
-	else
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+		struct json_object *sum = json_object_new_object();
+
+		json_object_object_add(sum, "events", json_object_new_uint64(nr_events));
+		json_object_object_add(sum, "lost", json_object_new_uint64(skel->bss->lost));
+		json_object_object_add(o, "summary", sum);
+		json_print(o);
+	} else
 		fprintf(stderr, "%llu events, %llu lost\n", nr_events,
 			(unsigned long long)skel->bss->lost);
 	ring_buffer__free(rb);
@@ -330,6 +345,7 @@ int do_stats(int argc, char **argv)
 {
 	static struct ucmd_op_stats st[MAX_OPS];
 	__u32 keys[MAX_OPS], *prev = NULL;
+	struct json_object *arr = NULL;
 	struct trace_bpf *skel;
 	struct opts o;
 	double end;
@@ -362,7 +378,7 @@ int do_stats(int argc, char **argv)
 			n++;
 	}
 	if (json_output)
-		printf("[");
+		arr = json_object_new_array();
 	else
 		printf("%-13s %-10s %10s %8s %10s %10s %10s\n", "OP", "CMD_OP", "COUNT",
 		       "ERRORS", "AVG(us)", "P50(us)", "P99(us)");
@@ -370,16 +386,24 @@ int do_stats(int argc, char **argv)
 		char op[16];
 
 		op_label(keys[i], op, sizeof(op));
-		if (json_output) {
-			printf("%s{\"op\":\"%s\",\"cmd_op\":%u,\"count\":%llu,\"errors\":%llu,"
-			       "\"avg_ns\":%llu,\"p50_ns\":%llu,\"p99_ns\":%llu,\"hist\":[",
-			       i ? "," : "", op, keys[i], (unsigned long long)st[i].count,
-			       (unsigned long long)st[i].errors,
-			       st[i].count ? (unsigned long long)(st[i].lat_sum_ns / st[i].count) : 0,
-			       quantile(&st[i], 0.5), quantile(&st[i], 0.99));
+		if (arr) {
+			struct json_object *o = json_object_new_object();
+			struct json_object *h = json_object_new_array();
+
+			json_object_object_add(o, "op", json_object_new_string(op));
+			json_object_object_add(o, "cmd_op", json_object_new_uint64(keys[i]));
+			json_object_object_add(o, "count", json_object_new_uint64(st[i].count));
+			json_object_object_add(o, "errors", json_object_new_uint64(st[i].errors));
+			json_object_object_add(o, "avg_ns", json_object_new_uint64(st[i].count ?
+					       st[i].lat_sum_ns / st[i].count : 0));
+			json_object_object_add(o, "p50_ns",
+					       json_object_new_uint64(quantile(&st[i], 0.5)));
+			json_object_object_add(o, "p99_ns",
+					       json_object_new_uint64(quantile(&st[i], 0.99)));
 			for (int b = 0; b < UCMD_HIST_SLOTS; b++)
-				printf("%s%llu", b ? "," : "", (unsigned long long)st[i].hist[b]);
-			printf("]}");
+				json_object_array_add(h, json_object_new_uint64(st[i].hist[b]));
+			json_object_object_add(o, "hist", h);
+			json_object_array_add(arr, o);
 		} else {
 			printf("%-13s 0x%08x %10llu %8llu %10.1f %10.1f %10.1f\n", op, keys[i],
 			       (unsigned long long)st[i].count, (unsigned long long)st[i].errors,
@@ -387,8 +411,8 @@ int do_stats(int argc, char **argv)
 			       quantile(&st[i], 0.5) / 1e3, quantile(&st[i], 0.99) / 1e3);
 		}
 	}
-	if (json_output)
-		printf("]\n");
+	if (arr)
+		json_print(arr);
 	else if (!n)
 		printf("no completions\n");
 	if (o.hist && !json_output) {

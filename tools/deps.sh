@@ -15,7 +15,7 @@ SUDO=""
 . /etc/os-release
 codename=${VERSION_CODENAME:-}
 
-COMMON="clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev
+COMMON="clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev libjson-c-dev
 qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox debootstrap
 flex bison bc libssl-dev python3"
 case "$codename" in

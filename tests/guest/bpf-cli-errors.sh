@@ -29,6 +29,19 @@ errline ucmdctl rule add echo maybe
 errline ucmdctl rule add echo deny ENOTANERRNO
 errline ucmdctl rule add
 ucmdctl -j rule add echo maybe 2>/dev/null | grep -q '^{"error":' || fail "-j error not JSON"
+# Every -j output parses as JSON (json-check, json-c's parser), an error
+# quoting user input with '"' and '\' in it included.
+for c in "feature" "cmd echo 3 7" "cmd delay 10 -2" "policy list" "policy show rules" \
+	"rule list" "rule add echo deny EPERM" "cmd echo 1"; do
+	# shellcheck disable=SC2086
+	ucmdctl -j $c > /tmp/j.out 2>/dev/null
+	json-check < /tmp/j.out || fail "ucmdctl -j $c: not JSON: $(cat /tmp/j.out)"
+done
+ucmdctl -j cmd 'no"such\op' > /tmp/j.out 2>/dev/null
+json-check < /tmp/j.out || fail "error with quotes: $(cat /tmp/j.out)"
+grep -q 'no\\"such\\\\op' /tmp/j.out || fail "error does not quote the token: $(cat /tmp/j.out)"
+ucmdctl -j policy show rules | grep -q '"pinned":true' || fail "show: $(ucmdctl -j policy show rules)"
+ucmdctl -j rule del echo > /dev/null
 ucmdctl policy unload rules > /dev/null || fail "unload"
 ucmdctl policy help 2>&1 | grep -q 'Usage:' || fail "policy help"
 ucmdctl rule --help 2>&1 | grep -q 'Usage:' || fail "rule --help"
