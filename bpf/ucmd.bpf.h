@@ -22,11 +22,16 @@
 #define ERANGE		34
 #define EOPNOTSUPP	95
 #define EOVERFLOW	75
+#define ENOMEM		12
+#define EEXIST		17
+#define ECANCELED	125
 #endif
 
 /* kmod/ucmd_bpf.c; only ucmd's struct_ops programs may call them. */
 extern int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, __u32 offset,
 				 void *buf, __u32 buf__sz) __ksym;
 extern void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, __u64 res2) __ksym;
+extern struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx) __ksym;
+extern int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res, __u64 res2) __ksym;
 
 #endif

@@ -122,4 +122,25 @@ struct ucmd_op_stats {
 	__u64	hist[UCMD_HIST_SLOTS];
 };
 
+/* Longest wait UCMD_TIMER_WAIT accepts, in microseconds (10 s). */
+#define UCMD_TIMER_MAX_US	10000000ULL
+
+/**
+ * struct ucmd_timer - payload of the timer handler's op (bpf/timer.bpf.c)
+ * @delay_us: microseconds until completion, at most UCMD_TIMER_MAX_US
+ * @res: the result to complete with (-511..INT_MAX)
+ * @res2_lo: low 32 bits of res2
+ *
+ * Deferred in BPF (bpf_ucmd_req_defer()) and completed from a bpf_timer;
+ * closing the ring cancels it (-ECANCELED). -EINVAL for a delay or result
+ * out of range, -ENOMEM when the handler cannot defer or arm a timer.
+ */
+struct ucmd_timer {
+	__u64	delay_us;
+	__s32	res;
+	__u32	res2_lo;
+};
+
+#define UCMD_TIMER_WAIT		_IOWR(UCMD_IOC_TYPE_BPF, 0x20, struct ucmd_timer)
+
 #endif /* UCMD_PROGS_H */

@@ -25,6 +25,8 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/cfi.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -54,6 +56,8 @@
  *	     limit, may count a request once by skipping these); else 0
  * @payload: private to ucmd; use bpf_ucmd_read_payload()
  * @res2: private to ucmd; set with bpf_ucmd_set_res2()
+ * @req: private to ucmd: the request ->handle serves (NULL in ->validate)
+ * @breq: private to ucmd: set once bpf_ucmd_req_defer() deferred @req
  */
 struct ucmd_bpf_ctx {
 	u32 cmd_op;
@@ -65,6 +69,32 @@ struct ucmd_bpf_ctx {
 	u32 reissue;
 	const u8 *payload;
 	u64 res2;
+	struct ucmd_req *req;
+	struct ucmd_bpf_req *breq;
+};
+
+/**
+ * struct ucmd_bpf_req - a deferred request, as a BPF program holds it
+ * @refs: one for the program's reference (a kptr the verifier tracks from
+ *	  bpf_ucmd_req_defer() to bpf_ucmd_req_complete() or the map's
+ *	  destructor), one for the request until its completion is taken
+ * @lock: orders bpf_ucmd_req_complete() against ring teardown's cancel
+ * @priv: ucmd_req_defer()'s area of the request while nobody has taken
+ *	  its completion; NULL once completed or cancelled
+ *
+ * Allocated by bpf_ucmd_req_defer(), charged to the submitter's memcg,
+ * freed when both references are gone: a program may complete a request
+ * that ring teardown already cancelled (a no-op, reported -ECANCELED).
+ */
+struct ucmd_bpf_req {
+	refcount_t refs;
+	spinlock_t lock;	/* guards @priv */
+	void *priv;
+};
+
+/* ucmd_req_defer()'s area of a deferred BPF request. */
+struct ucmd_bpf_async {
+	struct ucmd_bpf_req *breq;
 };
 
 /**
@@ -136,6 +166,40 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 	ctx->reissue = reissue;
 	ctx->payload = payload;
 	ctx->res2 = 0;
+	ctx->req = NULL;
+	ctx->breq = NULL;
+}
+
+static void ucmd_bpf_req_put(struct ucmd_bpf_req *breq)
+{
+	if (refcount_dec_and_test(&breq->refs))
+		kfree(breq);
+}
+
+/* Take @breq's completion: its request's area, or NULL if already taken. */
+static void *ucmd_bpf_req_take(struct ucmd_bpf_req *breq)
+{
+	void *priv;
+
+	spin_lock_bh(&breq->lock);
+	priv = breq->priv;
+	breq->priv = NULL;
+	spin_unlock_bh(&breq->lock);
+	if (priv)
+		ucmd_bpf_req_put(breq);	/* the request's reference */
+	return priv;
+}
+
+/*
+ * ops->cancel of BPF handlers: ring teardown or instance detach. Whoever
+ * takes the completion first wins; a later bpf_ucmd_req_complete() on the
+ * program's reference is then a no-op.
+ */
+static bool ucmd_bpf_cancel(struct ucmd_req *req, void *priv)
+{
+	struct ucmd_bpf_async *a = priv;
+
+	return ucmd_bpf_req_take(a->breq);
 }
 
 /**
@@ -188,8 +252,15 @@ static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 	cmd = ucmd_req_cmd(req);	/* NULL through ioctl() */
 	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags,
 			  cmd && ucmd_cmd_is_reissue(cmd));
+	ctx.req = req;
 	ret = bop->inst->ops->handle(&ctx);
-	/* BPF handlers are synchronous: never let them look queued. */
+	/*
+	 * Deferred: the program holds the reference (the verifier saw to
+	 * it), and the request completes through it, whatever it returned.
+	 */
+	if (ctx.breq)
+		return -EIOCBQUEUED;
+	/* Not deferred: never let a result look queued. */
 	if (ret == -EIOCBQUEUED)
 		ret = -EIO;
 	ucmd_req_set_res2(req, ctx.res2);
@@ -234,12 +305,95 @@ __bpf_kfunc void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, u64 res2)
 	ctx->res2 = res2;
 }
 
+/**
+ * bpf_ucmd_req_defer() - defer the request ->handle serves
+ * @ctx: the program's context argument (->handle only)
+ *
+ * The request completes when the program passes the returned reference to
+ * bpf_ucmd_req_complete(), from this call or a later one (a bpf_timer or
+ * bpf_wq callback, another program of the instance, after
+ * bpf_kptr_xchg() out of a map). The verifier rejects a program that
+ * loses the reference or releases it twice. Ring teardown and instance
+ * detach complete the request with -ECANCELED; a reference left in a map
+ * when the map is freed completes it with -ECANCELED too. Once deferred,
+ * ->handle's return value is ignored.
+ *
+ * Return: the reference, or NULL (nothing deferred; return an errno) from
+ * ->validate, on a second call, through ioctl(), past ucmd.max_inflight,
+ * or without memory.
+ */
+__bpf_kfunc struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx)
+{
+	struct ucmd_bpf_async *a;
+	struct ucmd_bpf_req *breq;
+
+	if (!ctx->req || ctx->breq)
+		return NULL;
+	breq = kzalloc(sizeof(*breq), GFP_NOWAIT | __GFP_ACCOUNT);
+	if (!breq)
+		return NULL;
+	a = ucmd_req_defer(ctx->req, sizeof(*a), GFP_NOWAIT);
+	if (IS_ERR(a)) {
+		kfree(breq);
+		return NULL;
+	}
+	refcount_set(&breq->refs, 2);
+	spin_lock_init(&breq->lock);
+	breq->priv = a;
+	a->breq = breq;
+	ucmd_req_mark_cancelable(ctx->req, ctx->issue_flags);
+	ctx->breq = breq;
+	return breq;
+}
+
+/**
+ * bpf_ucmd_req_complete() - complete a deferred request, release its reference
+ * @breq: a reference from bpf_ucmd_req_defer()
+ * @res: the CQE's result (>= 0, or -errno; restart codes become -EINTR)
+ * @res2: res2 (cqe->big_cqe[0] on CQE32 rings)
+ *
+ * Callable from any context a ucmd program runs in, timer callbacks
+ * included.
+ *
+ * Return: 0, or -ECANCELED if the request was already completed with
+ * -ECANCELED (ring teardown, instance detach): nothing is posted then.
+ */
+__bpf_kfunc int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res,
+				      u64 res2)
+{
+	void *priv = ucmd_bpf_req_take(breq);
+
+	if (priv)
+		ucmd_req_complete(priv, res, res2);
+	ucmd_bpf_req_put(breq);		/* the program's reference */
+	return priv ? 0 : -ECANCELED;
+}
+
+/**
+ * bpf_ucmd_req_dtor() - destructor of a ucmd_bpf_req kptr left in a map
+ * @p: the reference
+ *
+ * Completes the request with -ECANCELED unless it is already completed.
+ */
+__bpf_kfunc void bpf_ucmd_req_dtor(void *p)
+{
+	bpf_ucmd_req_complete(p, -ECANCELED, 0);
+}
+
+CFI_NOSEAL(bpf_ucmd_req_dtor);
+
 __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(ucmd_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_ucmd_read_payload)
 BTF_ID_FLAGS(func, bpf_ucmd_set_res2)
+BTF_ID_FLAGS(func, bpf_ucmd_req_defer, KF_ACQUIRE | KF_RET_NULL)
+BTF_ID_FLAGS(func, bpf_ucmd_req_complete, KF_RELEASE)
 BTF_KFUNCS_END(ucmd_kfunc_ids)
+
+BTF_ID_LIST(ucmd_dtor_ids)
+BTF_ID(struct, ucmd_bpf_req)
+BTF_ID(func, bpf_ucmd_req_dtor)
 
 /* ucmd's kfuncs are for ucmd's struct_ops programs only. */
 static int ucmd_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
@@ -347,6 +501,7 @@ static int ucmd_bpf_register_ops(struct ucmd_bpf_inst *inst)
 		bop->hops.name = ops->name;
 		bop->hops.cmd_op = ops->op_first + i;
 		bop->hops.issue = ucmd_bpf_issue;
+		bop->hops.cancel = ucmd_bpf_cancel;
 		bop->hops.owner = THIS_MODULE;
 		ret = ucmd_register_handler(&bop->hops);
 		if (ret)
@@ -539,7 +694,8 @@ ssize_t ucmd_bpf_status(char *buf)
 }
 
 /**
- * ucmd_bpf_init() - register ucmd's kfuncs and the ucmd_ops struct_ops
+ * ucmd_bpf_init() - register ucmd's kfuncs, the destructor of
+ * struct ucmd_bpf_req kptrs and the ucmd_ops struct_ops
  *
  * Never fails the module: without BPF, C handlers and tracepoints still
  * work and UCMD_F_BPF is clear. A module without BTF is the quiet case:
@@ -549,6 +705,9 @@ ssize_t ucmd_bpf_status(char *buf)
  */
 void ucmd_bpf_init(void)
 {
+	const struct btf_id_dtor_kfunc dtors[] = {
+		{ .btf_id = ucmd_dtor_ids[0], .kfunc_btf_id = ucmd_dtor_ids[1] },
+	};
 	int ret;
 
 	/* BPF programs take the device's UAPI types from this module's BTF. */
@@ -561,6 +720,7 @@ void ucmd_bpf_init(void)
 	BTF_TYPE_EMIT(struct ucmd_rwv);
 
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_STRUCT_OPS, &ucmd_kfunc_set);
+	ret = ret ?: register_btf_id_dtor_kfuncs(dtors, ARRAY_SIZE(dtors), THIS_MODULE);
 	ret = ret ?: register_bpf_struct_ops(&bpf_ucmd_ops, ucmd_ops);
 	if (!ret && !ucmd_btf)
 		ret = -ENOENT;

@@ -43,6 +43,8 @@ static const struct op_desc {
 	{ "kv_del", UCMD_KV_DEL, P_PAIR, 1, 1, "KEY" },
 	{ "arith_add", UCMD_ARITH_ADD, P_PAIR, 2, 2, "A B" },
 	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B" },
+	/* struct ucmd_timer has struct ucmd_delay's layout */
+	{ "timer_wait", UCMD_TIMER_WAIT, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
 };
 
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * timer: an op that completes later, in BPF. UCMD_TIMER_WAIT defers its
+ * request (bpf_ucmd_req_defer(): a reference the verifier tracks), parks
+ * the reference in a map value next to a bpf_timer (bpf_kptr_xchg()), and
+ * the timer's callback takes it out and completes the request with the
+ * payload's result after delay_us. Closing the ring cancels a waiting
+ * request (-ECANCELED); the late callback's complete is then a no-op.
+ * Unloading the handler cancels what still waits, and a reference left
+ * in the map when it is freed is completed with -ECANCELED by its
+ * destructor.
+ *
+ *   ucmdctl handler load timer
+ *   ucmdctl cmd timer_wait 20000 7 99       # res 7, res2 99, after 20 ms
+ *   ucmdctl handler unload timer
+ */
+#include "ucmd.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define CLOCK_MONOTONIC 1
+
+struct waiter {
+	struct bpf_timer timer;
+	struct ucmd_bpf_req __kptr *req;
+	__s32 res;
+	__u32 res2_lo;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct waiter);
+} waiters SEC(".maps");
+
+__u64 next_id;
+
+static int fire(void *map, __u64 *key, struct waiter *w)
+{
+	struct ucmd_bpf_req *req = bpf_kptr_xchg(&w->req, NULL);
+
+	if (req)
+		bpf_ucmd_req_complete(req, w->res, w->res2_lo);
+	bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+SEC("struct_ops/handle")
+int BPF_PROG(timer_handle, struct ucmd_bpf_ctx *req_ctx)
+{
+	struct ucmd_timer p = {};
+	struct waiter init = {}, *w;
+	struct ucmd_bpf_req *req;
+	__u64 id;
+
+	if (bpf_ucmd_read_payload(req_ctx, 0, &p, sizeof(p)) < 0)
+		return -EINVAL;
+	if (p.delay_us > UCMD_TIMER_MAX_US || p.res < -511)
+		return -EINVAL;
+	id = __sync_fetch_and_add(&next_id, 1);
+	init.res = p.res;
+	init.res2_lo = p.res2_lo;
+	if (bpf_map_update_elem(&waiters, &id, &init, BPF_NOEXIST))
+		return -ENOMEM;
+	w = bpf_map_lookup_elem(&waiters, &id);
+	if (!w)
+		return -ENOMEM;
+	if (bpf_timer_init(&w->timer, &waiters, CLOCK_MONOTONIC) ||
+	    bpf_timer_set_callback(&w->timer, fire)) {
+		bpf_map_delete_elem(&waiters, &id);
+		return -ENOMEM;
+	}
+	req = bpf_ucmd_req_defer(req_ctx);
+	if (!req) {
+		bpf_map_delete_elem(&waiters, &id);
+		return -ENOMEM;
+	}
+	req = bpf_kptr_xchg(&w->req, req);
+	if (req)	/* a fresh entry holds none; the verifier wants it handled */
+		bpf_ucmd_req_complete(req, -EEXIST, 0);
+	bpf_timer_start(&w->timer, p.delay_us * 1000, 0);
+	return 0;
+}
+
+SEC(".struct_ops.link")
+struct ucmd_ops ucmd_timer = {
+	.name = "timer",
+	.op_first = UCMD_TIMER_WAIT,
+	.op_last = UCMD_TIMER_WAIT,
+	.handle = (void *)timer_handle,
+};
