@@ -129,8 +129,11 @@ static bool ucmd_issue_deferred(struct io_uring_cmd *cmd, struct ucmd_req *req,
  * Return: the result for cqe->res, -EIOCBQUEUED when the completion is or
  * will be posted through io_uring_cmd_done(), or -EAGAIN to be issued
  * again from io-wq (only a handler's -EAGAIN under IO_URING_F_NONBLOCK).
- * Results produced here rather than by a handler: -EOPNOTSUPP for IOPOLL
- * rings and for a cmd_op no handler serves, -EINVAL for a payload larger
+ * IO_URING_F_IOPOLL never comes: io_uring_cmd() sets it only for files
+ * with ->uring_cmd_iopoll (6.12 fails IOPOLL rings with -EOPNOTSUPP
+ * before calling, 7.1+ issues ordinary requests there).
+ * Results produced here rather than by a handler: -EOPNOTSUPP for a
+ * cmd_op no handler serves, -EINVAL for a payload larger
  * than the ring's command area (16 bytes, 80 with IORING_SETUP_SQE128) or
  * a cmd_op whose size/direction differ from the handler's; a BPF
  * validator's errno when it denies the request (-EAGAIN included, posted
@@ -161,10 +164,6 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	if (!reissue)
 		req->start_ns = trace_ucmd_complete_enabled() ? ktime_get_ns() : 0;
 
-	if (issue_flags & IO_URING_F_IOPOLL) {
-		ret = -EOPNOTSUPP;	/* no ->uring_cmd_iopoll */
-		goto out;
-	}
 	area = issue_flags & IO_URING_F_SQE128 ? UCMD_PAYLOAD_SQE128 :
 						 UCMD_PAYLOAD_SQE64;
 	if (size > area) {

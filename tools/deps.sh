@@ -83,10 +83,7 @@ fi
 if [ -n "$BPORTS" ]; then
 	src=/etc/apt/sources.list.d/backports.sources
 	if [ ! -f "$src" ]; then
-		uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-		if [ -z "$uri" ]; then
-			uri=$(awk -v c="$codename" '/^deb / && $3 == c { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-		fi
+		uri=$("$(dirname "$0")/mirror.sh")
 		[ -n "$uri" ] || { echo "deps: cannot find the Debian mirror in apt sources" >&2; exit 1; }
 		printf 'Types: deb\nURIs: %s\nSuites: %s-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 			"$uri" "$codename" | $SUDO tee "$src" >/dev/null

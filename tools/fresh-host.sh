@@ -12,9 +12,9 @@ codename=${1:-trixie}
 shift || true
 targets=${*:-check}
 dir=$top/build/fresh/$codename
-uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+uri=$("$top/tools/mirror.sh")
 [ -n "$uri" ] || { echo "Error: no Debian mirror in the apt sources" >&2; exit 1; }
-sec=$(awk '/^URIs:/ { u = $2 } /^Suites:/ && /-security/ { print u; exit }' /etc/apt/sources.list.d/debian.sources)
+sec=$("$top/tools/mirror.sh" security)
 
 umount_all() {
 	local m

@@ -31,33 +31,19 @@ conf_field() {
 		die "kernel '$1' is not in tools/kernels.conf (one of: $(releases | xargs))"
 }
 
-# The mirror URIs of the host's apt sources: the main archive and security.
-mirror() {
-	local want=$1 f uri=""
-	for f in /etc/apt/sources.list.d/debian.sources; do
-		[ -r "$f" ] || continue
-		uri=$(awk -v w="$want" '/^URIs:/ { u = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ((w == "security") == ($i ~ /-security$/)) { print u; exit } }' "$f")
-	done
-	if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
-		uri=$(awk -v w="$want" '/^deb / && (w == "security") == ($3 ~ /-security$/) { print $2; exit }' /etc/apt/sources.list)
-	fi
-	echo "$uri"
-}
-
 host_codename() { . /etc/os-release; echo "${VERSION_CODENAME:-}"; }
 
 # chroot_for CODENAME: a minimal chroot of that suite with kbuild's needs.
 chroot_for() {
 	local codename=$1 dir=$top/build/chroot/$1 uri sec
 	if [ ! -x "$dir/usr/bin/make" ]; then
-		uri=$(mirror main)
+		uri=$("$top/tools/mirror.sh")
 		[ -n "$uri" ] || die "cannot find the Debian mirror in the apt sources"
 		command -v debootstrap >/dev/null || $SUDO $APT install debootstrap >&2
 		echo "kernel: debootstrap $codename into build/chroot/$codename" >&2
 		$SUDO debootstrap --variant=minbase "$codename" "$dir" "$uri" >&2 ||
 			die "debootstrap $codename failed (see $dir/debootstrap/debootstrap.log)"
-		sec=$(mirror security)
+		sec=$("$top/tools/mirror.sh" security)
 		{
 			echo "deb $uri $codename main"
 			echo "deb $uri $codename-updates main"
