@@ -25,6 +25,7 @@
 #define ENOMEM		12
 #define EEXIST		17
 #define ECANCELED	125
+#define EFAULT		14
 #endif
 
 /* kmod/ucmd_bpf.c; only ucmd's struct_ops programs may call them. */
@@ -33,5 +34,10 @@ extern int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, __u32 offset,
 extern void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, __u64 res2) __ksym;
 extern struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx) __ksym;
 extern int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res, __u64 res2) __ksym;
+/* Sleepable programs (SEC("struct_ops.s/handle_sleepable")) only. */
+extern int bpf_ucmd_copy_from_user(struct ucmd_bpf_ctx *ctx, void *dst,
+				   __u32 dst__sz, __u64 uaddr) __ksym;
+extern int bpf_ucmd_copy_to_user(struct ucmd_bpf_ctx *ctx, __u64 uaddr,
+				 void *src, __u32 src__sz) __ksym;
 
 #endif

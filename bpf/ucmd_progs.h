@@ -143,4 +143,48 @@ struct ucmd_timer {
 
 #define UCMD_TIMER_WAIT		_IOWR(UCMD_IOC_TYPE_BPF, 0x20, struct ucmd_timer)
 
+/* Longest buffer UCMD_CSUM checksums, in bytes (1 MiB). */
+#define UCMD_CSUM_MAX		(1U << 20)
+
+/**
+ * struct ucmd_csum - payload of the checksum handler's op (bpf/csum.bpf.c)
+ * @addr: user address of the data; with IORING_URING_CMD_FIXED an address
+ *	  inside registered buffer sqe->buf_index
+ * @len: bytes to checksum, 0..UCMD_CSUM_MAX
+ * @seed: CRC32C to continue from (0 to start; the result of a previous
+ *	  UCMD_CSUM to checksum a buffer in pieces)
+ *
+ * Completes with @len and the CRC32C (Castagnoli, as crc32c() and iSCSI
+ * compute it, final XOR included) of the bytes as res2. Runs on io-wq
+ * (a sleepable handler). -EINVAL for @len over UCMD_CSUM_MAX, -EFAULT
+ * for a range that cannot be read or lies outside the registered buffer.
+ */
+struct ucmd_csum {
+	__u64	addr;
+	__u32	len;
+	__u32	seed;
+};
+
+#define UCMD_CSUM		_IOW(UCMD_IOC_TYPE_BPF, 0x30, struct ucmd_csum)
+
+/**
+ * struct ucmd_counter - payload of the per-file counter's ops
+ *			 (bpf/counter.bpf.c)
+ * @add: UCMD_COUNTER_ADD: the amount to add; unused by UCMD_COUNTER_INFO
+ * @pad: must be zero
+ *
+ * Each open /dev/ucmd file has its own counter, from 0, freed when the
+ * file is released. ADD completes with 0 and the file's new total as
+ * res2 (-E2BIG when 4096 files have counters). INFO completes with the
+ * number of files that have a counter and the file's id
+ * (ucmd_bpf_ctx.file_id) as res2.
+ */
+struct ucmd_counter {
+	__u64	add;
+	__u64	pad;
+};
+
+#define UCMD_COUNTER_ADD	_IOWR(UCMD_IOC_TYPE_BPF, 0x40, struct ucmd_counter)
+#define UCMD_COUNTER_INFO	_IOWR(UCMD_IOC_TYPE_BPF, 0x41, struct ucmd_counter)
+
 #endif /* UCMD_PROGS_H */

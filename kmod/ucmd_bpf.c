@@ -13,6 +13,11 @@
  * requests in flight) and waits an RCU grace period for validators still
  * running before it frees the instance. The BPF programs themselves stay
  * alive until unreg returns: the struct_ops map is freed after that.
+ *
+ * ->handle runs in the issue path and must not sleep; ->handle_sleepable
+ * runs where the issue may block (io-wq, ioctl()), with kfuncs that copy
+ * from and to user memory. ->release runs when an open file goes away,
+ * so a program can free what it keeps per file (ctx->file_id).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,9 +35,11 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/uio.h>
 
 #include "ucmd_registry.h"
 #include "ucmd_request.h"
+#include "ucmd_file.h"
 #include "ucmd_bpf.h"
 #include "ucmd_compat.h"
 
@@ -54,6 +61,9 @@
  * @reissue: 1 on the io-wq issue that follows a handler's -EAGAIN, whose
  *	     first issue was validated too (a stateful policy, e.g. a rate
  *	     limit, may count a request once by skipping these); else 0
+ * @file_id: id of the open /dev/ucmd file the request was issued on: 1,
+ *	     2, ... in open order since the module was loaded, never reused,
+ *	     the same on every issue and in ->release of that file
  * @payload: private to ucmd; use bpf_ucmd_read_payload()
  * @res2: private to ucmd; set with bpf_ucmd_set_res2()
  * @req: private to ucmd: the request ->handle serves (NULL in ->validate)
@@ -67,6 +77,7 @@ struct ucmd_bpf_ctx {
 	u32 gid;
 	u32 pid;
 	u32 reissue;
+	u64 file_id;
 	const u8 *payload;
 	u64 res2;
 	struct ucmd_req *req;
@@ -111,11 +122,28 @@ struct ucmd_bpf_async {
  *	      is never retried); any other value denies with -EPERM. Runs
  *	      under rcu_read_lock(): sleepable programs are refused at load
  * @handle: implements the cmd_ops in [@op_first, @op_last]: returns the
- *	    CQE's result; res2 through bpf_ucmd_set_res2()
+ *	    CQE's result; res2 through bpf_ucmd_set_res2(). Called in the
+ *	    issue path, inline (IO_URING_F_NONBLOCK) or from io-wq; must
+ *	    not sleep (sleepable programs are refused at load)
+ * @handle_sleepable: like @handle, for handlers that may block: the
+ *		      inline issue returns -EAGAIN without calling it, and
+ *		      io_uring calls it from io-wq (or ioctl() directly),
+ *		      where it may be a sleepable program
+ *		      (SEC("struct_ops.s/...")) and copy from and to user
+ *		      memory (bpf_ucmd_copy_from_user(),
+ *		      bpf_ucmd_copy_to_user()). At most one of @handle and
+ *		      @handle_sleepable
+ * @release: optional; called once when an open /dev/ucmd file is
+ *	     released (its last reference dropped, so no request of it is
+ *	     in flight), with ctx->file_id naming it and no payload: the
+ *	     place to delete per-file state. Return value ignored; must not
+ *	     sleep. Files released while the instance is not attached are
+ *	     not reported to it
  *
- * At least one of @validate and @handle must be set. Reg fails with
- * -EEXIST if the name is taken or a cmd_op in the range already has a
- * handler, -EINVAL for a malformed range.
+ * At least one of @validate, @handle and @handle_sleepable must be set.
+ * Reg fails with -EEXIST if the name is taken or a cmd_op in the range
+ * already has a handler, -EINVAL for a malformed range or both handle
+ * members set.
  */
 struct ucmd_ops {
 	char name[UCMD_NAME_LEN];
@@ -123,6 +151,8 @@ struct ucmd_ops {
 	u32 op_last;
 	int (*validate)(struct ucmd_bpf_ctx *ctx);
 	int (*handle)(struct ucmd_bpf_ctx *ctx);
+	int (*handle_sleepable)(struct ucmd_bpf_ctx *ctx);
+	int (*release)(struct ucmd_bpf_ctx *ctx);
 };
 
 struct ucmd_bpf_op {
@@ -153,7 +183,7 @@ static const struct btf *ucmd_btf;	/* this module's BTF (st_ops .init) */
 
 static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 			      const void *payload, unsigned int issue_flags,
-			      bool reissue)
+			      bool reissue, u64 file_id)
 {
 	const struct cred *cred = current_cred();
 
@@ -164,6 +194,7 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 	ctx->gid = from_kgid(&init_user_ns, cred->fsgid);
 	ctx->pid = task_tgid_nr(current);
 	ctx->reissue = reissue;
+	ctx->file_id = file_id;
 	ctx->payload = payload;
 	ctx->res2 = 0;
 	ctx->req = NULL;
@@ -208,6 +239,7 @@ static bool ucmd_bpf_cancel(struct ucmd_req *req, void *priv)
  * @payload: the copied payload, _IOC_SIZE(@cmd_op) bytes
  * @issue_flags: io_uring's issue_flags
  * @reissue: this issue follows the handler's -EAGAIN (ctx->reissue)
+ * @file_id: the open file's id (ctx->file_id)
  * @who: UCMD_NAME_LEN bytes; receives the denying instance's name
  *
  * Context: issue path; runs the programs under RCU.
@@ -215,7 +247,7 @@ static bool ucmd_bpf_cancel(struct ucmd_req *req, void *priv)
  * (-1..-511; -EPERM for a verdict outside that range).
  */
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
-		      bool reissue, char *who)
+		      bool reissue, u64 file_id, char *who)
 {
 	struct ucmd_bpf_inst *inst;
 	struct ucmd_bpf_ctx ctx;
@@ -223,7 +255,7 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 
 	if (list_empty(&ucmd_bpf_insts))
 		return 0;
-	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags, reissue);
+	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags, reissue, file_id);
 	rcu_read_lock();
 	list_for_each_entry_rcu(inst, &ucmd_bpf_insts, node) {
 		if (!inst->ops->validate)
@@ -240,20 +272,51 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 	return ret;
 }
 
+/**
+ * ucmd_bpf_release() - tell attached instances that an open file is gone
+ * @file_id: its id (struct ucmd_file.id)
+ *
+ * Context: the file's ->release; may sleep. Runs the ->release programs
+ * under RCU, in attach order.
+ */
+void ucmd_bpf_release(u64 file_id)
+{
+	struct ucmd_bpf_inst *inst;
+	struct ucmd_bpf_ctx ctx;
+
+	if (list_empty(&ucmd_bpf_insts))
+		return;
+	ucmd_bpf_ctx_init(&ctx, 0, NULL, 0, false, file_id);
+	rcu_read_lock();
+	list_for_each_entry_rcu(inst, &ucmd_bpf_insts, node)
+		if (inst->ops->release)
+			inst->ops->release(&ctx);
+	rcu_read_unlock();
+}
+
 static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 			  unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd;
 	struct ucmd_bpf_ctx ctx;
 	struct ucmd_bpf_op *bop;
+	struct ucmd_ops *ops;
 	int ret;
 
 	bop = container_of(ucmd_req_handler_ops(req), struct ucmd_bpf_op, hops);
+	ops = bop->inst->ops;
+	/* A handler that may block runs where blocking is allowed. */
+	if (ops->handle_sleepable && (issue_flags & IO_URING_F_NONBLOCK))
+		return -EAGAIN;
 	cmd = ucmd_req_cmd(req);	/* NULL through ioctl() */
 	ucmd_bpf_ctx_init(&ctx, bop->hops.cmd_op, payload, issue_flags,
-			  cmd && ucmd_cmd_is_reissue(cmd));
+			  cmd && ucmd_cmd_is_reissue(cmd),
+			  ucmd_req_file(req)->id);
 	ctx.req = req;
-	ret = bop->inst->ops->handle(&ctx);
+	if (ops->handle_sleepable)
+		ret = ops->handle_sleepable(&ctx);
+	else
+		ret = ops->handle(&ctx);
 	/*
 	 * Deferred: the program holds the reference (the verifier saw to
 	 * it), and the request completes through it, whatever it returned.
@@ -369,6 +432,90 @@ __bpf_kfunc int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res,
 	return priv ? 0 : -ECANCELED;
 }
 
+/*
+ * Copy between @kbuf and @len bytes at user address @uaddr, which is in
+ * the request's registered buffer if the SQE has IORING_URING_CMD_FIXED.
+ * @dir is ITER_SOURCE (user -> @kbuf) or ITER_DEST (@kbuf -> user).
+ */
+static int ucmd_bpf_user_copy(struct ucmd_bpf_ctx *ctx, u64 uaddr, void *kbuf,
+			      u32 len, int dir)
+{
+	unsigned int need = dir == ITER_SOURCE ? _IOC_WRITE : _IOC_READ;
+	struct io_uring_cmd *cmd;
+	struct iov_iter iter;
+	size_t done;
+	int ret;
+
+	/* Only ->handle_sleepable can call these (KF_SLEEPABLE, .check_member). */
+	if (!ctx->req)
+		return -EINVAL;
+	if (!(_IOC_DIR(ctx->cmd_op) & need))
+		return -EPERM;
+	if (!len)
+		return 0;
+	cmd = ucmd_req_cmd(ctx->req);
+	if (cmd && (cmd->flags & IORING_URING_CMD_FIXED))
+		ret = ucmd_import_fixed(uaddr, len, dir, &iter, cmd,
+					ctx->issue_flags);
+	else
+		ret = import_ubuf(dir, u64_to_user_ptr(uaddr), len, &iter);
+	if (ret)
+		return ret;
+	if (dir == ITER_SOURCE)
+		done = copy_from_iter(kbuf, len, &iter);
+	else
+		done = copy_to_iter(kbuf, len, &iter);
+	if (done == len)
+		return len;
+	if (dir == ITER_SOURCE)
+		memset(kbuf, 0, len);	/* nothing half-copied reaches the program */
+	return -EFAULT;
+}
+
+/**
+ * bpf_ucmd_copy_from_user() - copy user memory a request names into a buffer
+ * @ctx: the program's context argument (->handle_sleepable only)
+ * @dst: destination in the program's memory
+ * @dst__sz: bytes to copy (the verifier checks @dst holds them)
+ * @uaddr: user address of the first byte, taken from the payload; with
+ *	   IORING_URING_CMD_FIXED in the SQE an address inside registered
+ *	   buffer sqe->buf_index (io_uring_cmd_import_fixed())
+ *
+ * The cmd_op must declare that userspace passes data in (_IOW or _IOWR:
+ * _IOC_WRITE in its direction bits). Sleepable programs only.
+ *
+ * Return: @dst__sz (0 copies nothing); -EPERM if the cmd_op lacks
+ * _IOC_WRITE; -EFAULT if the range cannot be read or lies outside the
+ * registered buffer, with @dst zeroed; -EINVAL outside a request.
+ */
+__bpf_kfunc int bpf_ucmd_copy_from_user(struct ucmd_bpf_ctx *ctx, void *dst,
+					u32 dst__sz, u64 uaddr)
+{
+	return ucmd_bpf_user_copy(ctx, uaddr, dst, dst__sz, ITER_SOURCE);
+}
+
+/**
+ * bpf_ucmd_copy_to_user() - copy a buffer to user memory a request names
+ * @ctx: the program's context argument (->handle_sleepable only)
+ * @uaddr: user address of the first byte, taken from the payload; with
+ *	   IORING_URING_CMD_FIXED an address inside the registered buffer
+ * @src: source in the program's memory
+ * @src__sz: bytes to copy
+ *
+ * The cmd_op must declare that userspace gets data back (_IOR or _IOWR:
+ * _IOC_READ). Sleepable programs only. A fault part way leaves the bytes
+ * before it written.
+ *
+ * Return: @src__sz; -EPERM if the cmd_op lacks _IOC_READ; -EFAULT if the
+ * range cannot be written or lies outside the registered buffer; -EINVAL
+ * outside a request.
+ */
+__bpf_kfunc int bpf_ucmd_copy_to_user(struct ucmd_bpf_ctx *ctx, u64 uaddr,
+				      void *src, u32 src__sz)
+{
+	return ucmd_bpf_user_copy(ctx, uaddr, src, src__sz, ITER_DEST);
+}
+
 /**
  * bpf_ucmd_req_dtor() - destructor of a ucmd_bpf_req kptr left in a map
  * @p: the reference
@@ -389,6 +536,8 @@ BTF_ID_FLAGS(func, bpf_ucmd_read_payload)
 BTF_ID_FLAGS(func, bpf_ucmd_set_res2)
 BTF_ID_FLAGS(func, bpf_ucmd_req_defer, KF_ACQUIRE | KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_ucmd_req_complete, KF_RELEASE)
+BTF_ID_FLAGS(func, bpf_ucmd_copy_from_user, KF_SLEEPABLE)
+BTF_ID_FLAGS(func, bpf_ucmd_copy_to_user, KF_SLEEPABLE)
 BTF_KFUNCS_END(ucmd_kfunc_ids)
 
 BTF_ID_LIST(ucmd_dtor_ids)
@@ -424,16 +573,20 @@ static const struct bpf_verifier_ops ucmd_verifier_ops = {
 };
 
 /*
- * Every member runs in the issue path under rcu_read_lock() (validate) or
- * with IO_URING_F_NONBLOCK (handle): refuse sleepable programs at load,
- * as HID-BPF's hid_bpf_ops_check_member() does. The verifier logs
- * "attach to unsupported member validate of struct ucmd_ops".
+ * Only ->handle_sleepable may sleep: ->validate and ->release run under
+ * rcu_read_lock(), ->handle with IO_URING_F_NONBLOCK. Refuse sleepable
+ * programs for them at load, as HID-BPF's hid_bpf_ops_check_member() and
+ * sched_ext's bpf_scx_check_member() do. The verifier logs "attach to
+ * unsupported member validate of struct ucmd_ops".
  */
 static int ucmd_ops_check_member(const struct btf_type *t,
 				 const struct btf_member *member,
 				 const struct bpf_prog *prog)
 {
-	if (prog->sleepable)
+	u32 moff = __btf_member_bit_offset(t, member) / 8;
+
+	if (prog->sleepable &&
+	    moff != offsetof(struct ucmd_ops, handle_sleepable))
 		return -EINVAL;
 	return 0;
 }
@@ -534,7 +687,9 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 	struct ucmd_bpf_inst *inst;
 	int ret;
 
-	if (!ops->validate && !ops->handle)
+	if (!ops->validate && !ops->handle && !ops->handle_sleepable)
+		return -EINVAL;
+	if (ops->handle && ops->handle_sleepable)
 		return -EINVAL;
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
 	if (!inst)
@@ -546,7 +701,7 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 		ret = -EEXIST;
 		goto err_unlock;
 	}
-	if (ops->handle) {
+	if (ops->handle || ops->handle_sleepable) {
 		ret = ucmd_bpf_register_ops(inst);
 		if (ret)
 			goto err_unlock;
@@ -555,8 +710,10 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 	if (ops->validate)
 		WRITE_ONCE(ucmd_bpf_nr_validators, ucmd_bpf_nr_validators + 1);
 	mutex_unlock(&ucmd_bpf_lock);
-	pr_info("attached %s%s%s\n", ops->name, ops->validate ? " validate" : "",
-		ops->handle ? " handle" : "");
+	pr_info("attached %s%s%s%s%s\n", ops->name,
+		ops->validate ? " validate" : "", ops->handle ? " handle" : "",
+		ops->handle_sleepable ? " handle_sleepable" : "",
+		ops->release ? " release" : "");
 	return 0;
 
 err_unlock:
@@ -599,9 +756,21 @@ static int ucmd_ops__handle(struct ucmd_bpf_ctx *ctx)
 	return -EOPNOTSUPP;
 }
 
+static int ucmd_ops__handle_sleepable(struct ucmd_bpf_ctx *ctx)
+{
+	return -EOPNOTSUPP;
+}
+
+static int ucmd_ops__release(struct ucmd_bpf_ctx *ctx)
+{
+	return 0;
+}
+
 static struct ucmd_ops __ucmd_ops_cfi_stubs = {
 	.validate = ucmd_ops__validate,
 	.handle = ucmd_ops__handle,
+	.handle_sleepable = ucmd_ops__handle_sleepable,
+	.release = ucmd_ops__release,
 };
 
 static struct bpf_struct_ops bpf_ucmd_ops = {
@@ -623,7 +792,9 @@ static struct bpf_struct_ops bpf_ucmd_ops = {
  * @count: bytes wanted
  *
  * One line per instance, in attach order:
- * "NAME validate=0|1 handle=0|1 first=0xOP last=0xOP\n". The listing is
+ * "NAME validate=0|1 handle=0|1 first=0xOP last=0xOP sleepable=0|1
+ * release=0|1\n" (one line; handle=1 for either handle member,
+ * sleepable=1 for ->handle_sleepable). The listing is
  * made again for each read, so a reader that reads while instances come
  * and go may see a line twice or miss one, as with any sysfs file.
  *
@@ -632,17 +803,19 @@ static struct bpf_struct_ops bpf_ucmd_ops = {
 ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count)
 {
 	struct ucmd_bpf_inst *inst;
-	char line[UCMD_NAME_LEN + 64];
+	char line[UCMD_NAME_LEN + 96];
 	loff_t pos = 0;
 	size_t done = 0;
 
 	mutex_lock(&ucmd_bpf_lock);
 	list_for_each_entry(inst, &ucmd_bpf_insts, node) {
 		int len = scnprintf(line, sizeof(line),
-				    "%s validate=%d handle=%d first=0x%x last=0x%x\n",
+				    "%s validate=%d handle=%d first=0x%x last=0x%x sleepable=%d release=%d\n",
 				    inst->ops->name, !!inst->ops->validate,
-				    !!inst->ops->handle, inst->ops->op_first,
-				    inst->ops->op_last);
+				    inst->ops->handle || inst->ops->handle_sleepable,
+				    inst->ops->op_first, inst->ops->op_last,
+				    !!inst->ops->handle_sleepable,
+				    !!inst->ops->release);
 		loff_t skip = off + done - pos;
 
 		if (skip < len) {

@@ -17,7 +17,8 @@ void ucmd_bpf_init(void);
 bool ucmd_bpf_available(void);
 ssize_t ucmd_bpf_status(char *buf);
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
-		      bool reissue, char *who);
+		      bool reissue, u64 file_id, char *who);
+void ucmd_bpf_release(u64 file_id);
 ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count);
 
 #endif /* _UCMD_BPF_H */

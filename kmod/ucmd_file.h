@@ -14,6 +14,9 @@ struct io_uring_cmd;
 
 /**
  * struct ucmd_file - state of one open /dev/ucmd file (file->private_data)
+ * @id: never-reused id of this open file (1, 2, ... since module load),
+ *	set at open and constant after: BPF programs key per-file state by
+ *	it (ucmd_bpf_ctx.file_id) and free it in ucmd_ops.release
  * @nr_deferred: deferred requests of this file not yet completed; at most
  *		 ucmd_max_inflight (ucmd_req_defer() fails with -EBUSY past it)
  * @buf: UCMD_BUF_SIZE bytes that READ and WRITE address, a separate
@@ -24,6 +27,7 @@ struct io_uring_cmd;
  * memcg.
  */
 struct ucmd_file {
+	u64 id;
 	atomic_t nr_deferred;
 	u8 *buf;
 };

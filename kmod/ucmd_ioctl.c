@@ -32,7 +32,11 @@
 long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 {
 	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
-	struct ucmd_req req = { .ioctl = 1 };
+	struct ucmd_ioctl_req ireq = {
+		.req.ioctl = 1,
+		.uf = file->private_data,
+	};
+	struct ucmd_req *req = &ireq.req;
 	size_t size = _IOC_SIZE(cmd_op);
 	char policy[UCMD_NAME_LEN];
 	long ret;
@@ -41,22 +45,22 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 		return -EINVAL;
 	if (size && copy_from_user(payload, (void __user *)arg, size))
 		return -EFAULT;
-	req.h = ucmd_handler_get(cmd_op);
-	if (!req.h)
+	req->h = ucmd_handler_get(cmd_op);
+	if (!req->h)
 		return -EOPNOTSUPP;
-	if (req.h->ops->cmd_op != cmd_op) {
+	if (req->h->ops->cmd_op != cmd_op) {
 		ret = -EINVAL;
 		goto out;
 	}
-	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, policy);
+	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, ireq.uf->id, policy);
 	if (ret)
 		goto out;
-	ret = req.h->ops->issue(&req, payload, 0);
-	if (req.defer_refused)
+	ret = req->h->ops->issue(req, payload, 0);
+	if (req->defer_refused)
 		ret = -EOPNOTSUPP;
 	else if (ret == -EIOCBQUEUED || ret == -EAGAIN)
 		ret = -ENOTTY;
 out:
-	ucmd_handler_put(req.h);
+	ucmd_handler_put(req->h);
 	return ret;
 }

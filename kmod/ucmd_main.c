@@ -116,6 +116,9 @@ static const struct attribute_group *ucmd_groups[] = {
 	NULL,
 };
 
+/* Last id given to an open file (struct ucmd_file.id). */
+static atomic64_t ucmd_last_file_id = ATOMIC64_INIT(0);
+
 static int ucmd_open(struct inode *inode, struct file *file)
 {
 	struct ucmd_file *uf;
@@ -126,6 +129,7 @@ static int ucmd_open(struct inode *inode, struct file *file)
 	uf->buf = kvzalloc(UCMD_BUF_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!uf->buf)
 		goto err_free_uf;
+	uf->id = atomic64_inc_return(&ucmd_last_file_id);
 	file->private_data = uf;
 	return nonseekable_open(inode, file);
 
@@ -138,6 +142,8 @@ static int ucmd_release(struct inode *inode, struct file *file)
 {
 	struct ucmd_file *uf = file->private_data;
 
+	/* No request holds the file any more: its per-file BPF state goes. */
+	ucmd_bpf_release(uf->id);
 	kvfree(uf->buf);
 	kfree(uf);
 	return 0;

@@ -48,6 +48,19 @@ struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req)
 }
 EXPORT_SYMBOL_GPL(ucmd_req_cmd);
 
+/**
+ * ucmd_req_file() - the open /dev/ucmd file a request was issued on
+ * @req: the request passed to ->issue
+ *
+ * Return: its struct ucmd_file, for io_uring and ioctl() requests alike.
+ */
+struct ucmd_file *ucmd_req_file(struct ucmd_req *req)
+{
+	if (req->ioctl)
+		return container_of(req, struct ucmd_ioctl_req, req)->uf;
+	return ucmd_req_cmd(req)->file->private_data;
+}
+
 /*
  * The result userspace gets. io_issue_sqe() maps the restart codes of a
  * plain return to -EINTR (io_fixup_restart_res(), io_uring/io_uring.h),

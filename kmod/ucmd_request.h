@@ -99,6 +99,20 @@ struct ucmd_req {
 	struct ucmd_async *async;
 };
 
+/**
+ * struct ucmd_ioctl_req - a request that came through ioctl()
+ * @req: the request ->issue gets (@req.ioctl set)
+ * @uf: its open file, which an io_uring request finds through cmd->file
+ *
+ * Lives on ucmd_ioctl()'s stack for the call.
+ */
+struct ucmd_ioctl_req {
+	struct ucmd_req req;
+	struct ucmd_file *uf;
+};
+
+struct ucmd_file *ucmd_req_file(struct ucmd_req *req);
+
 /* The handler ops a request was dispatched to. */
 static inline const struct ucmd_handler_ops *
 ucmd_req_handler_ops(struct ucmd_req *req)

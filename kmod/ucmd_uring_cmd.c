@@ -68,10 +68,11 @@ static noinline int ucmd_validate(struct io_uring_cmd *cmd,
 				  const void *payload, unsigned int issue_flags,
 				  bool reissue, char *policy)
 {
+	struct ucmd_file *uf = cmd->file->private_data;
 	int ret;
 
 	ret = ucmd_bpf_validate(cmd->cmd_op, payload, issue_flags, reissue,
-				policy);
+				uf->id, policy);
 	if (ret)
 		trace_ucmd_deny(cmd->cmd_op, policy, ret,
 				io_uring_cmd_get_task(cmd));

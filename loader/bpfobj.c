@@ -151,7 +151,7 @@ static int resolve_obj(const char *obj, char *path, size_t len)
 	snprintf(path, len, "/usr/lib/ucmd/%s.bpf.o", obj);
 	if (access(path, R_OK) == 0)
 		return 0;
-	p_err("no object '%s' (a path, or one of: rules payload_check kv arith timer)", obj);
+	p_err("no object '%s' (a path, or one of: rules payload_check kv arith timer csum counter)", obj);
 	return -1;
 }
 
@@ -528,7 +528,8 @@ static int obj_help(int argc, char **argv)
 		"       %s %s list\n"
 		"       %s %s show NAME\n"
 		"       %s %s unload NAME\n"
-		"       OBJ := { PATH | rules | payload_check | kv | arith | timer }\n"
+		"       OBJ := { PATH | rules | payload_check | kv | arith | timer |\n"
+		"               csum | counter }\n"
 		"  load pins the instance at %s/NAME/ (link and maps), so it\n"
 		"  stays attached after %s exits; unload detaches and unpins it.\n",
 		bin_name, kind_word, bin_name, kind_word, bin_name, kind_word,

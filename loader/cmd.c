@@ -22,7 +22,7 @@
 
 #include "main.h"
 
-enum payload_kind { P_NONE, P_ECHO, P_DELAY, P_SUM, P_SLEEP, P_PAIR };
+enum payload_kind { P_NONE, P_ECHO, P_DELAY, P_SUM, P_SLEEP, P_PAIR, P_TEXT };
 
 /* Ops ucmdctl knows by name: built-ins and the bpf/ examples. */
 static const struct op_desc {
@@ -45,6 +45,10 @@ static const struct op_desc {
 	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B" },
 	/* struct ucmd_timer has struct ucmd_delay's layout */
 	{ "timer_wait", UCMD_TIMER_WAIT, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
+	/* the bytes of TEXT (no NUL), as struct ucmd_csum */
+	{ "csum", UCMD_CSUM, P_TEXT, 1, 1, "TEXT" },
+	{ "counter_add", UCMD_COUNTER_ADD, P_PAIR, 1, 1, "N" },
+	{ "counter_info", UCMD_COUNTER_INFO, P_PAIR, 0, 0, "" },
 };
 
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
@@ -93,7 +97,7 @@ static int build_payload(const struct op_desc *op, int argc, char **argv,
 		p_err("%s takes %s", op->name, *op->args ? op->args : "no arguments");
 		return -1;
 	}
-	for (int i = 0; i < argc; i++)
+	for (int i = 0; i < argc && op->kind != P_TEXT; i++)
 		if (parse_u64(argv[i], &v[i]))
 			return -1;
 	switch (op->kind) {
@@ -128,6 +132,14 @@ static int build_payload(const struct op_desc *op, int argc, char **argv,
 	case P_PAIR:
 		memcpy(buf, v, 2 * sizeof(v[0]));
 		break;
+	case P_TEXT: {
+		/* argv lives until the command has completed */
+		struct ucmd_csum c = { .addr = (unsigned long)argv[0],
+				       .len = strlen(argv[0]) };
+
+		memcpy(buf, &c, sizeof(c));
+		break;
+	}
 	}
 	return 0;
 }
