@@ -4,7 +4,8 @@
  * request (bpf_ucmd_req_defer(): a reference the verifier tracks), parks
  * the reference in a map value next to a bpf_timer (bpf_kptr_xchg()), and
  * the timer's callback takes it out and completes the request with the
- * payload's result after delay_us. Closing the ring cancels a waiting
+ * payload's result after delay_us. A delay of 0 completes from a bpf_wq
+ * callback instead (the kernel's workqueue, in process context). Closing the ring cancels a waiting
  * request (-ECANCELED); the late callback's complete is then a no-op.
  * Unloading the handler cancels what still waits, and a reference left
  * in the map when it is freed is completed with -ECANCELED by its
@@ -22,6 +23,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct waiter {
 	struct bpf_timer timer;
+	struct bpf_wq wq;
 	struct ucmd_bpf_req __kptr *req;
 	__s32 res;
 	__u32 res2_lo;
@@ -36,6 +38,13 @@ struct {
 
 __u64 next_id;
 
+/* kernel/bpf/helpers.c; bpf_experimental.h of the selftests declares them so. */
+extern int bpf_wq_init(struct bpf_wq *wq, void *p__map, unsigned int flags) __ksym;
+extern int bpf_wq_start(struct bpf_wq *wq, unsigned int flags) __ksym;
+extern int bpf_wq_set_callback_impl(struct bpf_wq *wq,
+				    int (callback_fn)(void *map, int *key, void *value),
+				    unsigned int flags__k, void *aux__ign) __ksym;
+
 static int fire(void *map, __u64 *key, struct waiter *w)
 {
 	struct ucmd_bpf_req *req = bpf_kptr_xchg(&w->req, NULL);
@@ -44,6 +53,21 @@ static int fire(void *map, __u64 *key, struct waiter *w)
 		bpf_ucmd_req_complete(req, w->res, w->res2_lo);
 	bpf_map_delete_elem(map, key);
 	return 0;
+}
+
+static int wq_fire(void *map, int *key, void *value)
+{
+	return fire(map, (__u64 *)key, value);
+}
+
+/* Arm @w's bpf_wq (delay 0) or bpf_timer; 0 or -ENOMEM. */
+static int arm(struct waiter *w, __u64 delay_us)
+{
+	if (!delay_us)
+		return bpf_wq_init(&w->wq, &waiters, 0) ||
+		       bpf_wq_set_callback_impl(&w->wq, wq_fire, 0, NULL) ? -ENOMEM : 0;
+	return bpf_timer_init(&w->timer, &waiters, CLOCK_MONOTONIC) ||
+	       bpf_timer_set_callback(&w->timer, fire) ? -ENOMEM : 0;
 }
 
 SEC("struct_ops/handle")
@@ -66,8 +90,7 @@ int BPF_PROG(timer_handle, struct ucmd_bpf_ctx *req_ctx)
 	w = bpf_map_lookup_elem(&waiters, &id);
 	if (!w)
 		return -ENOMEM;
-	if (bpf_timer_init(&w->timer, &waiters, CLOCK_MONOTONIC) ||
-	    bpf_timer_set_callback(&w->timer, fire)) {
+	if (arm(w, p.delay_us)) {
 		bpf_map_delete_elem(&waiters, &id);
 		return -ENOMEM;
 	}
@@ -79,7 +102,10 @@ int BPF_PROG(timer_handle, struct ucmd_bpf_ctx *req_ctx)
 	req = bpf_kptr_xchg(&w->req, req);
 	if (req)	/* a fresh entry holds none; the verifier wants it handled */
 		bpf_ucmd_req_complete(req, -EEXIST, 0);
-	bpf_timer_start(&w->timer, p.delay_us * 1000, 0);
+	if (p.delay_us)
+		bpf_timer_start(&w->timer, p.delay_us * 1000, 0);
+	else
+		bpf_wq_start(&w->wq, 0);
 	return 0;
 }
 

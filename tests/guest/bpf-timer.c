@@ -2,7 +2,7 @@
 /*
  * Description: a BPF handler that defers its requests (bpf/timer.bpf.c:
  * bpf_ucmd_req_defer(), the reference parked in a map with
- * bpf_kptr_xchg(), completed from a bpf_timer): results and res2 after
+ * bpf_kptr_xchg(), completed from a bpf_timer, or a bpf_wq for delay 0): results and res2 after
  * the delay; a ring closed with 64 waiting gets each cancelled once
  * (inflight back to 0) and the timers' late completes are no-ops; the
  * handler unloaded with 1,000 waiting completes every one with
@@ -58,10 +58,14 @@ int main(void)
 	for (int i = 0; i < 8; i++)
 		prep_wait(&ring, fd, 20000 + 5000 * i, i - 2, 100 + i, i);
 	prep_wait(&ring, fd, UCMD_TIMER_MAX_US + 1, 0, 0, 8);
-	T_CHECK(io_uring_submit(&ring) == 9, "submit");
-	T_CHECK(t_collect(&ring, cqes, 9, 10000) == 9, "CQEs");
+	/* delay 0: completed from a bpf_wq callback */
+	prep_wait(&ring, fd, 0, 7, 109, 9);
+	T_CHECK(io_uring_submit(&ring) == 10, "submit");
+	T_CHECK(t_collect(&ring, cqes, 10, 10000) == 10, "CQEs");
 	ms = (t_now_ns() - t0) / 1000000;
-	for (int i = 0; i < 9; i++) {
+	T_CHECK(cqes[0].user_data == 8 || cqes[0].user_data == 9,
+		"first CQE %llu, want the -EINVAL or the bpf_wq one", cqes[0].user_data);
+	for (int i = 0; i < 10; i++) {
 		struct t_cqe *c = &cqes[i];
 		int want = c->user_data == 8 ? -EINVAL : (int)c->user_data - 2;
 
