@@ -201,6 +201,45 @@ void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 		memcpy(s->payload, &a, sizeof(a));
 		break;
 	}
+	case FZ_TIMER: {
+		struct ucmd_timer t = { .delay_us = fz_below(r, 3) ? fz_below(r, 300) : 0,
+					.res = gen_res(r), .res2_lo = fz_rand(r) };
+
+		if (one_in(r, 20))
+			t.delay_us = UCMD_TIMER_MAX_US + 1 + fz_rand(r) % 1000;
+		s->cmd_op = UCMD_TIMER_WAIT;
+		memcpy(s->payload, &t, sizeof(t));
+		break;
+	}
+	case FZ_CSUM: {
+		struct ucmd_csum c = { .seed = fz_rand(r) };
+		unsigned long base = ring->tbuf, blen = ring->tbuf_len;
+
+		if (one_in(r, 3)) {
+			s->uring_cmd_flags = IORING_URING_CMD_FIXED;
+			base = ring->buf;
+			blen = ring->buf_len;
+		}
+		c.len = fz_below(r, 2048);
+		c.addr = base + fz_below(r, blen - c.len + 1);
+		switch (fz_below(r, 10)) {
+		case 0:
+			c.len = UCMD_CSUM_MAX + 1 + fz_below(r, 100);
+			break;
+		case 1:
+			c.addr = FZ_BAD_ADDR;
+			c.len |= 1;
+			break;
+		case 2:
+			/* past the registered buffer's end; plain: never mapped */
+			c.len |= 1;
+			c.addr = s->uring_cmd_flags ? base + blen - c.len / 2 : FZ_BAD_ADDR;
+			break;
+		}
+		s->cmd_op = UCMD_CSUM;
+		memcpy(s->payload, &c, sizeof(c));
+		break;
+	}
 	case FZ_UNKNOWN:
 		s->cmd_op = _IOC(fz_below(r, 4), one_in(r, 2) ? UCMD_IOC_TYPE : fz_below(r, 256),
 				 0x40 + fz_below(r, 0xc0), fz_below(r, 81));
@@ -238,7 +277,8 @@ void fz_gen(struct fz_rng *r, struct fz_sqe *s, const struct fz_ring *ring,
 	 * could be validated under the next batch's policy.
 	 */
 	if (!ring->drain_ok && !in_chain && !(s->iosqe & IOSQE_ASYNC) &&
-	    s->kind != FZ_DELAY && s->kind != FZ_SLEEP && one_in(r, 4))
+	    s->kind != FZ_DELAY && s->kind != FZ_SLEEP && s->kind != FZ_TIMER &&
+	    s->kind != FZ_CSUM && one_in(r, 4))
 		s->iosqe |= IOSQE_CQE_SKIP_SUCCESS;
 	if (s->kind == FZ_IOU_NOP || !malformed || !one_in(r, 8))
 		return;
@@ -277,6 +317,10 @@ static bool handler_exists(const struct fz_sqe *s, const struct fz_policy *pol)
 	case FZ_ADD:
 	case FZ_MUL:
 		return pol->arith;
+	case FZ_TIMER:
+		return pol->timer;
+	case FZ_CSUM:
+		return pol->csum;
 	case FZ_UNKNOWN:
 		return false;
 	default:
@@ -411,6 +455,40 @@ static void predict_one(struct fz_sqe *s, const struct fz_ring *ring,
 			res = d.res;
 			res2 = d.res2_lo;
 		}
+		break;
+	}
+	case FZ_TIMER: {
+		struct ucmd_timer t;	/* ucmd_progs.h */
+
+		memcpy(&t, s->payload, sizeof(t));
+		if (t.delay_us > UCMD_TIMER_MAX_US || !res_valid(t.res)) {
+			res = -EINVAL;
+		} else {
+			res = t.res;
+			res2 = t.res2_lo;
+		}
+		break;
+	}
+	case FZ_CSUM: {
+		struct ucmd_csum c;	/* ucmd_progs.h */
+		bool ok;
+
+		memcpy(&c, s->payload, sizeof(c));
+		if (c.len > UCMD_CSUM_MAX) {
+			res = -EINVAL;
+			break;
+		}
+		/* 0 bytes: the program copies nothing, imports nothing */
+		if (!c.len)
+			ok = true;
+		else if (s->uring_cmd_flags & IORING_URING_CMD_FIXED)
+			ok = !s->buf_index &&
+			     in_range(c.addr, c.len, ring->buf, ring->buf_len);
+		else
+			ok = in_range(c.addr, c.len, ring->tbuf, ring->tbuf_len);
+		res = ok ? (int)c.len : -EFAULT;
+		/* READ may rewrite the bytes in the same batch: res2 unknown */
+		s->check_res2 = false;
 		break;
 	}
 	case FZ_SUM: {
@@ -568,6 +646,7 @@ void fz_describe(const struct fz_sqe *s, char *buf, size_t len)
 	static const char *const names[] = {
 		"nop", "echo", "delay", "sum", "get_features", "sleep", "read",
 		"write", "kv_put", "kv_get", "kv_del", "arith_add", "arith_mul",
+		"timer_wait", "csum",
 		"unknown", "badsize", "IORING_OP_NOP",
 	};
 	int n;

@@ -17,6 +17,8 @@
 enum fz_kind {
 	FZ_NOP, FZ_ECHO, FZ_DELAY, FZ_SUM, FZ_FEATURES, FZ_SLEEP, FZ_READ,
 	FZ_WRITE, FZ_KV_PUT, FZ_KV_GET, FZ_KV_DEL, FZ_ADD, FZ_MUL,
+	FZ_TIMER,	/* bpf/timer.bpf.c: deferred in BPF, bpf_timer/bpf_wq */
+	FZ_CSUM,	/* bpf/csum.bpf.c: sleepable, reads user memory */
 	FZ_UNKNOWN,	/* a cmd_op no handler serves */
 	FZ_BADSIZE,	/* a known number with the wrong size field */
 	FZ_IOU_NOP,	/* IORING_OP_NOP, not a uring_cmd */
@@ -55,7 +57,7 @@ struct fz_rule {
 };
 
 struct fz_policy {
-	bool kv, arith;			/* handlers attached */
+	bool kv, arith, timer, csum;	/* handlers attached */
 	int nr_validators;		/* in attach order */
 	enum { FZ_V_RULES, FZ_V_PAYLOAD } validators[2];
 	int nr_rules;

@@ -6,8 +6,9 @@
  *
  * Each thread owns its rings and its /dev/ucmd file and sends batches of
  * random chains (IO_LINK, IO_HARDLINK, ASYNC, DRAIN, FIXED_FILE,
- * CQE_SKIP_SUCCESS, registered buffers, every built-in op, the kv and
- * arith BPF handlers, unknown ops, wrong size fields, payloads that fail
+ * CQE_SKIP_SUCCESS, registered buffers, every built-in op, the kv,
+ * arith, timer (deferred in BPF) and csum (sleepable, user memory) BPF
+ * handlers, unknown ops, wrong size fields, payloads that fail
  * prep) to a ring of a random shape: SQE64/128 x CQE16/32 x plain, SQPOLL,
  * DEFER_TASKRUN, COOP_TASKRUN; odd-numbered threads run as uid 65534.
  * model.c predicts every CQE's res and res2; a CQE that differs, a CQE
@@ -15,8 +16,9 @@
  * model says a policy denies is also a bypass. Between batches (no
  * request in flight) the main thread changes the policy state: the rules
  * policy with random deny rules (EAGAIN included, per uid and any uid),
- * payload_check, the kv and arith handlers, loaded and unloaded in random
- * order. Some rings are closed with requests in flight; at the end
+ * payload_check, the kv, arith, timer and csum handlers, loaded and
+ * unloaded in random order (unloading timer cancels what closed rings
+ * left waiting). Some rings are closed with requests in flight; at the end
  * /sys/class/misc/ucmd/inflight must be back to 0.
  *
  * A violation prints the seed, the ring and the chain, and whether that
@@ -481,7 +483,7 @@ static void set_rules(struct fz_rng *r)
 		UCMD_CMD_NOP, UCMD_CMD_ECHO, UCMD_CMD_DELAY, UCMD_CMD_SUM,
 		UCMD_CMD_GET_FEATURES, UCMD_CMD_SLEEP, UCMD_CMD_READ, UCMD_CMD_WRITE,
 		UCMD_KV_PUT, UCMD_KV_GET, UCMD_KV_DEL, UCMD_ARITH_ADD, UCMD_ARITH_MUL,
-		UCMD_CMD_NOP, UCMD_CMD_ECHO, UCMD_KV_GET,
+		UCMD_TIMER_WAIT, UCMD_CSUM, UCMD_KV_GET,
 	};
 	static const int verdicts[] = { 0, -EPERM, -EACCES, -EAGAIN, -ENOSPC, -EBUSY };
 	struct ucmd_rule_key k;
@@ -520,7 +522,7 @@ static void set_rules(struct fz_rng *r)
 /* One random change of what is attached. Called with policy_lock held. */
 static void change_policy(struct fz_rng *r)
 {
-	switch (fz_below(r, 6)) {
+	switch (fz_below(r, 8)) {
 	case 0:
 	case 1:
 		if (!validator_on(FZ_V_RULES)) {
@@ -557,12 +559,29 @@ static void change_policy(struct fz_rng *r)
 			policy.kv = !sh("ucmdctl handler load kv");
 		}
 		break;
-	default:
+	case 5:
 		if (policy.arith) {
 			sh("ucmdctl handler unload arith");
 			policy.arith = false;
 		} else {
 			policy.arith = !sh("ucmdctl handler load arith");
+		}
+		break;
+	case 6:
+		/* Unload cancels what a closed ring still has waiting. */
+		if (policy.timer) {
+			sh("ucmdctl handler unload timer");
+			policy.timer = false;
+		} else {
+			policy.timer = !sh("ucmdctl handler load timer");
+		}
+		break;
+	default:
+		if (policy.csum) {
+			sh("ucmdctl handler unload csum");
+			policy.csum = false;
+		} else {
+			policy.csum = !sh("ucmdctl handler load csum");
 		}
 	}
 }
@@ -573,6 +592,8 @@ static void unload_all(void)
 	sh("ucmdctl policy unload payload_check");
 	sh("ucmdctl handler unload kv");
 	sh("ucmdctl handler unload arith");
+	sh("ucmdctl handler unload timer");
+	sh("ucmdctl handler unload csum");
 }
 
 static void usage(void)
