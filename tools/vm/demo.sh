@@ -50,6 +50,49 @@ echo "\$ ucmdctl cmd kv_get 7    (after unload)"
 ucmdctl cmd kv_get 7
 ucmdctl policy unload rules
 
+step "a BPF handler that defers: the timer op completes from a bpf_timer callback"
+ucmdctl handler load timer
+ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
+t0=$(ms)
+echo "\$ ucmdctl cmd timer_wait 200000 7 99"
+ucmdctl cmd timer_wait 200000 7 99
+echo "(answered after about $(( $(ms) - t0 )) ms: the request waited in a BPF map)"
+
+step "closing the ring cancels a waiting timer op (-ECANCELED, traced as cancelled)"
+echo 1 > $T/events/ucmd/ucmd_complete/enable
+echo > $T/trace
+echo "cancelled=$(cat /sys/class/misc/ucmd/cancelled) inflight=$(cat /sys/class/misc/ucmd/inflight)"
+echo "\$ ucmdctl cmd timer_wait 5000000 &   (5 s), killed after 0.5 s"
+ucmdctl cmd timer_wait 5000000 &
+sleep 0.5
+echo "inflight=$(cat /sys/class/misc/ucmd/inflight)"
+kill -TERM $!
+wait
+sleep 0.2
+echo "cancelled=$(cat /sys/class/misc/ucmd/cancelled) inflight=$(cat /sys/class/misc/ucmd/inflight)"
+echo 0 > $T/events/ucmd/ucmd_complete/enable
+grep -v '^#' $T/trace | sed 's/^ *//'
+
+step "unloading the handler cancels what still waits: the CQE says so"
+echo "\$ ucmdctl cmd timer_wait 5000000 &; ucmdctl handler unload timer"
+ucmdctl cmd timer_wait 5000000 &
+sleep 0.5
+ucmdctl handler unload timer
+wait
+
+step "a sleepable BPF handler reading user memory: CRC32C of the argument's bytes"
+ucmdctl handler load csum
+echo "\$ ucmdctl cmd csum 123456789      (the CRC32C check value is 0xe3069283)"
+ucmdctl cmd csum 123456789
+ucmdctl handler unload csum
+
+step "per-file state in BPF: a counter per open /dev/ucmd, freed by ->release on close"
+ucmdctl handler load counter
+echo "\$ ucmdctl cmd counter_add 5; ucmdctl cmd counter_info   (each ucmdctl opens its own file)"
+ucmdctl cmd counter_add 5
+ucmdctl cmd counter_info
+ucmdctl handler unload counter
+
 step "ucmdctl trace: every completion, live (a mix: sync, async, failing, denied, cancelled)"
 ucmdctl policy load rules > /dev/null
 ucmdctl rule add sum deny EACCES
