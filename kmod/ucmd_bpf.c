@@ -320,9 +320,13 @@ static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
 	/*
 	 * Deferred: the program holds the reference (the verifier saw to
 	 * it), and the request completes through it, whatever it returned.
+	 * Marked cancelable here, not in the kfunc: on io-wq that takes the
+	 * ring's uring_lock, a mutex, and the program may not sleep.
 	 */
-	if (ctx.breq)
+	if (ctx.breq) {
+		ucmd_req_mark_cancelable(req, issue_flags);
 		return -EIOCBQUEUED;
+	}
 	/* Not deferred: never let a result look queued. */
 	if (ret == -EIOCBQUEUED)
 		ret = -EIO;
@@ -404,8 +408,7 @@ __bpf_kfunc struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx)
 	spin_lock_init(&breq->lock);
 	breq->priv = a;
 	a->breq = breq;
-	ucmd_req_mark_cancelable(ctx->req, ctx->issue_flags);
-	ctx->breq = breq;
+	ctx->breq = breq;	/* ucmd_bpf_issue() marks it cancelable */
 	return breq;
 }
 

@@ -286,7 +286,7 @@ static int do_load(int argc, char **argv)
 			p_err("'%s': a cmd_op in 0x%x..0x%x is already owned by another handler (EEXIST)",
 			      name, head->op_first, head->op_last);
 		else if (err == -EINVAL)
-			p_err("'%s': rejected by ucmd: bad cmd_op range 0x%x..0x%x or no callback (EINVAL)",
+			p_err("'%s': rejected by ucmd: bad cmd_op range 0x%x..0x%x, no callback, or both handle and handle_sleepable (EINVAL)",
 			      name, head->op_first, head->op_last);
 		else
 			p_err("'%s': attach failed: %s", name, strerror(-err));

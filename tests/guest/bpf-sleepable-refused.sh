@@ -28,7 +28,7 @@ grep -q 'program must be sleepable to call sleepable kfunc bpf_ucmd_copy_from_us
 	fail "user copy outside a sleepable program not refused: $(tail -3 /tmp/dlog)"
 
 line=$(errline ucmdctl handler load /tests-bpf/both_handles.bpf.o)
-echo "$line" | grep -qi "invalid argument" || fail "both handles: $line"
+echo "$line" | grep -q "both handle and handle_sleepable (EINVAL)" || fail "both handles: $line"
 
 for n in sleepy sleepy_h ucopy_ns both; do
 	grep -q "^$n " /sys/class/misc/ucmd/bpf_ops && fail "$n attached"

@@ -2,13 +2,13 @@
 /*
  * Description: a BPF handler that defers its requests (bpf/timer.bpf.c:
  * bpf_ucmd_req_defer(), the reference parked in a map with
- * bpf_kptr_xchg(), completed from a bpf_timer, or a bpf_wq for delay 0): results and res2 after
- * the delay; a ring closed with 64 waiting gets each cancelled once
- * (inflight back to 0) and the timers' late completes are no-ops; the
- * handler unloaded with 1,000 waiting completes every one with
- * -ECANCELED, none lost; the verifier refuses a program that loses a
- * deferred reference and one that completes it twice, with its message
- * through `ucmdctl -d`.
+ * bpf_kptr_xchg(), completed from a bpf_timer, or a bpf_wq for delay 0):
+ * results and res2 after the delay, deferred inline and from io-wq; a
+ * ring closed with 64 waiting gets each cancelled once (inflight back to
+ * 0) and the timers' late completes are no-ops; the handler unloaded with
+ * 1,000 waiting completes every one with -ECANCELED, none lost; the
+ * verifier refuses a program that loses a deferred reference and one that
+ * completes it twice, with its message through `ucmdctl -d`.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -74,6 +74,22 @@ int main(void)
 	}
 	T_CHECK(ms >= 55, "8 waits up to 55 ms done in %llu ms", ms);
 	T_CHECK(t_expect_no_cqe(&ring, 20) == 0, "extra CQE");
+
+	/*
+	 * Deferred from io-wq (IOSQE_ASYNC), where marking the request
+	 * cancelable takes the ring's mutex: never inside the program (a
+	 * sleep in an RCU read-side section, which the fuzzer once found).
+	 */
+	for (int i = 0; i < 16; i++) {
+		struct ucmd_timer t = { .delay_us = i % 4 ? 1000 * i : 0, .res = i };
+
+		t_prep_cmd(&ring, fd, UCMD_TIMER_WAIT, &t, sizeof(t), i)->flags |= IOSQE_ASYNC;
+	}
+	T_CHECK(io_uring_submit(&ring) == 16, "submit");
+	T_CHECK(t_collect(&ring, cqes, 16, 10000) == 16, "io-wq CQEs");
+	for (int i = 0; i < 16; i++)
+		T_CHECK(cqes[i].res == (int)cqes[i].user_data, "io-wq %llu: %d",
+			cqes[i].user_data, cqes[i].res);
 	io_uring_queue_exit(&ring);
 
 	/* Ring close with 64 waiting: each cancelled once, nothing left. */
