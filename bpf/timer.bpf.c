@@ -5,7 +5,10 @@
  * the reference in a map value next to a bpf_timer (bpf_kptr_xchg()), and
  * the timer's callback takes it out and completes the request with the
  * payload's result after delay_us. A delay of 0 completes from a bpf_wq
- * callback instead (the kernel's workqueue, in process context). Closing the ring cancels a waiting
+ * callback instead (the kernel's workqueue, in process context).
+ * UCMD_TIMER_FLUSH, another request of the same program, completes every
+ * waiting request now with its own payload's res and res2 and completes
+ * itself with how many it completed. Closing the ring cancels a waiting
  * request (-ECANCELED); the late callback's complete is then a no-op.
  * Unloading the handler cancels what still waits, and a reference left
  * in the map when it is freed is completed with -ECANCELED by its
@@ -13,6 +16,7 @@
  *
  *   ucmdctl handler load timer
  *   ucmdctl cmd timer_wait 20000 7 99       # res 7, res2 99, after 20 ms
+ *   ucmdctl cmd timer_wait 5000000 & ucmdctl cmd timer_flush 0 -4  # wait: res -4; flush: res 1
  *   ucmdctl handler unload timer
  */
 #include "ucmd.bpf.h"
@@ -38,12 +42,21 @@ struct {
 
 __u64 next_id;
 
-/* kernel/bpf/helpers.c; bpf_experimental.h of the selftests declares them so. */
+/*
+ * kernel/bpf/helpers.c. The callback setter changed name: 6.12 has
+ * bpf_wq_set_callback_impl() with a hidden last argument, 7.x
+ * bpf_wq_set_callback() (KF_IMPLICIT_ARGS; its _impl now takes a
+ * struct bpf_prog_aux *, which libbpf finds incompatible). Both weak:
+ * bpf_ksym_exists() picks the kernel's, the other call is dead code.
+ */
 extern int bpf_wq_init(struct bpf_wq *wq, void *p__map, unsigned int flags) __ksym;
 extern int bpf_wq_start(struct bpf_wq *wq, unsigned int flags) __ksym;
+extern int bpf_wq_set_callback(struct bpf_wq *wq,
+			       int (callback_fn)(void *map, int *key, void *value),
+			       unsigned int flags) __weak __ksym;
 extern int bpf_wq_set_callback_impl(struct bpf_wq *wq,
 				    int (callback_fn)(void *map, int *key, void *value),
-				    unsigned int flags__k, void *aux__ign) __ksym;
+				    unsigned int flags__k, void *aux__ign) __weak __ksym;
 
 static int fire(void *map, __u64 *key, struct waiter *w)
 {
@@ -60,12 +73,33 @@ static int wq_fire(void *map, int *key, void *value)
 	return fire(map, (__u64 *)key, value);
 }
 
+struct flush_ctx {
+	__s32 res;
+	__u32 res2_lo;
+	int n;
+};
+
+static long flush_one(struct bpf_map *map, __u64 *key, struct waiter *w,
+		      struct flush_ctx *c)
+{
+	struct ucmd_bpf_req *req = bpf_kptr_xchg(&w->req, NULL);
+
+	/* The entry stays: its timer or bpf_wq finds it empty and deletes it. */
+	if (req && !bpf_ucmd_req_complete(req, c->res, c->res2_lo))
+		c->n++;
+	return 0;
+}
+
 /* Arm @w's bpf_wq (delay 0) or bpf_timer; 0 or -ENOMEM. */
 static int arm(struct waiter *w, __u64 delay_us)
 {
-	if (!delay_us)
-		return bpf_wq_init(&w->wq, &waiters, 0) ||
-		       bpf_wq_set_callback_impl(&w->wq, wq_fire, 0, NULL) ? -ENOMEM : 0;
+	if (!delay_us) {
+		if (bpf_wq_init(&w->wq, &waiters, 0))
+			return -ENOMEM;
+		if (bpf_ksym_exists(bpf_wq_set_callback))
+			return bpf_wq_set_callback(&w->wq, wq_fire, 0) ? -ENOMEM : 0;
+		return bpf_wq_set_callback_impl(&w->wq, wq_fire, 0, NULL) ? -ENOMEM : 0;
+	}
 	return bpf_timer_init(&w->timer, &waiters, CLOCK_MONOTONIC) ||
 	       bpf_timer_set_callback(&w->timer, fire) ? -ENOMEM : 0;
 }
@@ -80,7 +114,15 @@ int BPF_PROG(timer_handle, struct ucmd_bpf_ctx *req_ctx)
 
 	if (bpf_ucmd_read_payload(req_ctx, 0, &p, sizeof(p)) < 0)
 		return -EINVAL;
-	if (p.delay_us > UCMD_TIMER_MAX_US || p.res < -511)
+	if (p.res < -511)
+		return -EINVAL;
+	if (req_ctx->cmd_op == UCMD_TIMER_FLUSH) {
+		struct flush_ctx c = { .res = p.res, .res2_lo = p.res2_lo };
+
+		bpf_for_each_map_elem(&waiters, flush_one, &c, 0);
+		return c.n;
+	}
+	if (p.delay_us > UCMD_TIMER_MAX_US)
 		return -EINVAL;
 	id = __sync_fetch_and_add(&next_id, 1);
 	init.res = p.res;
@@ -113,6 +155,6 @@ SEC(".struct_ops.link")
 struct ucmd_ops ucmd_timer = {
 	.name = "timer",
 	.op_first = UCMD_TIMER_WAIT,
-	.op_last = UCMD_TIMER_WAIT,
+	.op_last = UCMD_TIMER_FLUSH,
 	.handle = (void *)timer_handle,
 };

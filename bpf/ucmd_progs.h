@@ -142,6 +142,11 @@ struct ucmd_timer {
 };
 
 #define UCMD_TIMER_WAIT		_IOWR(UCMD_IOC_TYPE_BPF, 0x20, struct ucmd_timer)
+/*
+ * Completes every waiting UCMD_TIMER_WAIT now with this payload's res and
+ * res2_lo (delay_us unused); its own result is how many it completed.
+ */
+#define UCMD_TIMER_FLUSH	_IOWR(UCMD_IOC_TYPE_BPF, 0x21, struct ucmd_timer)
 
 /* Longest buffer UCMD_CSUM checksums, in bytes (1 MiB). */
 #define UCMD_CSUM_MAX		(1U << 20)

@@ -41,6 +41,7 @@ struct inst {
 	char name[UCMD_NAME_LEN];
 	int validate, handle;
 	unsigned int first, last;
+	int sleepable, release;	/* absent from older modules' lines: 0 */
 };
 
 /* policy or handler: which list a command works on. */
@@ -61,8 +62,10 @@ static int read_instances(struct inst **out)
 		return -1;
 	}
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%15s validate=%d handle=%d first=%x last=%x",
-			   i.name, &i.validate, &i.handle, &i.first, &i.last) != 5)
+		i.sleepable = i.release = 0;
+		if (sscanf(line, "%15s validate=%d handle=%d first=%x last=%x sleepable=%d release=%d",
+			   i.name, &i.validate, &i.handle, &i.first, &i.last,
+			   &i.sleepable, &i.release) < 5)
 			continue;
 		if (n == cap) {
 			struct inst *more;
@@ -400,7 +403,9 @@ static struct json_object *inst_json(const struct inst *i)
 	if (i->handle) {
 		json_object_object_add(o, "op_first", json_object_new_uint64(i->first));
 		json_object_object_add(o, "op_last", json_object_new_uint64(i->last));
+		json_object_object_add(o, "sleepable", json_object_new_boolean(i->sleepable));
 	}
+	json_object_object_add(o, "release", json_object_new_boolean(i->release));
 	json_object_object_add(o, "pinned", json_object_new_boolean(inst_pinned(i)));
 	return o;
 }
@@ -412,6 +417,10 @@ static void print_inst(const struct inst *i)
 	printf("%-16s %-15s", i->name, inst_kind(i));
 	if (i->handle)
 		printf(" ops 0x%08x..0x%08x", i->first, i->last);
+	if (i->sleepable)
+		printf(" sleepable");
+	if (i->release)
+		printf(" release");
 	printf("%s\n", pinned ? "" : "  (not pinned)");
 }
 

@@ -45,6 +45,7 @@ static const struct op_desc {
 	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B" },
 	/* struct ucmd_timer has struct ucmd_delay's layout */
 	{ "timer_wait", UCMD_TIMER_WAIT, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
+	{ "timer_flush", UCMD_TIMER_FLUSH, P_DELAY, 1, 3, "0 [RES [RES2]]" },
 	/* the bytes of TEXT (no NUL), as struct ucmd_csum */
 	{ "csum", UCMD_CSUM, P_TEXT, 1, 1, "TEXT" },
 	{ "counter_add", UCMD_COUNTER_ADD, P_PAIR, 1, 1, "N" },

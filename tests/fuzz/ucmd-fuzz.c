@@ -23,7 +23,8 @@
  *
  * A violation prints the seed, the ring and the chain, and whether that
  * chain fails alone on a fresh ring. Exit 0 when clean, 1 on a
- * violation, 2 on a set-up error. The last line is "fuzz: N SQEs ...".
+ * violation, 2 on a set-up error (a bundled handler that fails to load
+ * included, so that no op goes untested unnoticed). The last line is "fuzz: N SQEs ...".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +59,7 @@ static struct {
 } opt = { .seconds = 30, .threads = 2, .policies = true };
 
 static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
+static atomic_long nr_setup_errors;	/* a bundled handler failed to load */
 static atomic_long nr_closed, nr_batches;
 static atomic_bool stop;
 static pthread_rwlock_t policy_lock;
@@ -458,6 +460,25 @@ static int sh(const char *cmd)
 
 static int rules_fd = -1;
 
+/* Load the bundled handler @name if *@on is false, else unload it. */
+static void toggle_handler(bool *on, const char *name)
+{
+	char cmd[64];
+
+	snprintf(cmd, sizeof(cmd), "ucmdctl handler %s %s", *on ? "unload" : "load", name);
+	if (*on) {
+		sh(cmd);
+		*on = false;
+	} else {
+		*on = !sh(cmd);
+		if (!*on) {
+			/* Not a ucmd violation, but every op of it would go untested. */
+			fprintf(stderr, "fuzz: SET-UP ERROR '%s' failed\n", cmd);
+			atomic_fetch_add(&nr_setup_errors, 1);
+		}
+	}
+}
+
 static void validator_remove(int which)
 {
 	for (int i = 0; i < policy.nr_validators; i++)
@@ -552,37 +573,17 @@ static void change_policy(struct fz_rng *r)
 		break;
 	case 3:
 	case 4:
-		if (policy.kv) {
-			sh("ucmdctl handler unload kv");
-			policy.kv = false;
-		} else {
-			policy.kv = !sh("ucmdctl handler load kv");
-		}
+		toggle_handler(&policy.kv, "kv");
 		break;
 	case 5:
-		if (policy.arith) {
-			sh("ucmdctl handler unload arith");
-			policy.arith = false;
-		} else {
-			policy.arith = !sh("ucmdctl handler load arith");
-		}
+		toggle_handler(&policy.arith, "arith");
 		break;
 	case 6:
 		/* Unload cancels what a closed ring still has waiting. */
-		if (policy.timer) {
-			sh("ucmdctl handler unload timer");
-			policy.timer = false;
-		} else {
-			policy.timer = !sh("ucmdctl handler load timer");
-		}
+		toggle_handler(&policy.timer, "timer");
 		break;
 	default:
-		if (policy.csum) {
-			sh("ucmdctl handler unload csum");
-			policy.csum = false;
-		} else {
-			policy.csum = !sh("ucmdctl handler load csum");
-		}
+		toggle_handler(&policy.csum, "csum");
 	}
 }
 
@@ -741,6 +742,8 @@ int main(int argc, char **argv)
 		(unsigned long long)opt.seed, (now_ns() - t0) / 1e9);
 	if (atomic_load(&nr_violations))
 		return 1;
+	if (atomic_load(&nr_setup_errors))
+		return 2;
 	if (opt.min_sqes && atomic_load(&nr_sqes) < opt.min_sqes) {
 		fprintf(stderr, "fuzz: only %ld of %ld SQEs in %d s\n",
 			atomic_load(&nr_sqes), opt.min_sqes, opt.seconds);

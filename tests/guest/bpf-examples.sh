@@ -4,7 +4,9 @@
 # headers and the README say: timer_wait completes after its delay with
 # its res and res2 (and at once, from a bpf_wq, for 0), csum gives the
 # CRC32C check value, counter_add counts per file; `handler list` shows
-# them, unload makes the ops -EOPNOTSUPP again.
+# them (csum as sleepable, counter with release), timer_flush completes
+# a waiting timer_wait from another request; unload makes the ops
+# -EOPNOTSUPP again.
 . /tests/lib.sh
 set -u
 cleanup
@@ -15,6 +17,10 @@ done
 for o in timer csum counter; do
 	ucmdctl handler list | grep -q "^$o " || fail "$o not listed: $(ucmdctl handler list)"
 done
+ucmdctl handler list | grep -q '^csum .* sleepable' || fail "csum not listed sleepable"
+ucmdctl handler list | grep -q '^counter .* release' || fail "counter not listed with release"
+ucmdctl -j handler list | grep -q '"name":"counter".*"release":true' ||
+	fail "-j: $(ucmdctl -j handler list)"
 t0=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
 expect 7 timer_wait 200000 7 99
 t1=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
@@ -22,6 +28,11 @@ t1=$(awk '{ printf "%d", $1 * 1000 }' /proc/uptime)
 [ "$(res2 timer_wait 1000 0 99)" = 99 ] || fail "timer_wait res2"
 expect -22 timer_wait 10000001
 expect 3 timer_wait 0 3
+ucmdctl -j cmd timer_wait 5000000 1 > /tmp/wait.json &
+sleep 0.5
+expect 1 timer_flush 0 -4 5
+wait
+grep -q '"res":-4,.*"res2":5' /tmp/wait.json || fail "flushed wait: $(cat /tmp/wait.json)"
 expect 9 csum 123456789
 [ "$(res2 csum 123456789)" = $((0xe3069283)) ] || fail "csum res2 $(res2 csum 123456789)"
 expect 0 csum ""

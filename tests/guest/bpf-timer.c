@@ -3,7 +3,8 @@
  * Description: a BPF handler that defers its requests (bpf/timer.bpf.c:
  * bpf_ucmd_req_defer(), the reference parked in a map with
  * bpf_kptr_xchg(), completed from a bpf_timer, or a bpf_wq for delay 0):
- * results and res2 after the delay, deferred inline and from io-wq; a
+ * results and res2 after the delay, deferred inline and from io-wq, and
+ * from another request of the program (UCMD_TIMER_FLUSH); a
  * ring closed with 64 waiting gets each cancelled once (inflight back to
  * 0) and the timers' late completes are no-ops; the handler unloaded with
  * 1,000 waiting completes every one with -ECANCELED, none lost; the
@@ -47,7 +48,8 @@ int main(void)
 	int fd, n;
 
 	if (system("ucmdctl handler load timer > /dev/null")) {
-		t_err("load timer");
+		t_err("load timer; the verifier's last words:");
+		system("ucmdctl -d handler load timer 2>&1 | tail -25 >&2");
 		return T_EXIT_FAIL;
 	}
 	fd = t_open_dev();
@@ -90,6 +92,24 @@ int main(void)
 	for (int i = 0; i < 16; i++)
 		T_CHECK(cqes[i].res == (int)cqes[i].user_data, "io-wq %llu: %d",
 			cqes[i].user_data, cqes[i].res);
+
+	/* Completed by another request of the program: UCMD_TIMER_FLUSH. */
+	for (int i = 0; i < 4; i++)
+		prep_wait(&ring, fd, 5000000, 1, 0, i);
+	T_CHECK(io_uring_submit(&ring) == 4, "submit");
+	{
+		struct ucmd_timer t = { .res = -EINTR, .res2_lo = 33 };
+
+		t_prep_cmd(&ring, fd, UCMD_TIMER_FLUSH, &t, sizeof(t), 100);
+	}
+	T_CHECK(io_uring_submit(&ring) == 1, "submit flush");
+	T_CHECK(t_collect(&ring, cqes, 5, 2000) == 5, "flushed CQEs");
+	for (int i = 0; i < 5; i++)
+		T_CHECK(cqes[i].user_data == 100 ? cqes[i].res == 4 :
+			cqes[i].res == -EINTR && cqes[i].res2 == 33,
+			"flush: user_data %llu res %d res2 %llu", cqes[i].user_data,
+			cqes[i].res, cqes[i].res2);
+	T_CHECK(t_expect_no_cqe(&ring, 20) == 0, "extra CQE");
 	io_uring_queue_exit(&ring);
 
 	/* Ring close with 64 waiting: each cancelled once, nothing left. */
