@@ -445,27 +445,18 @@ static void predict_one(struct fz_sqe *s, const struct fz_ring *ring,
 		}
 		break;
 	}
-	case FZ_DELAY: {
+	case FZ_DELAY:
+	case FZ_TIMER: {
+		/* struct ucmd_timer (ucmd_progs.h) has struct ucmd_delay's layout */
+		__u64 max = s->kind == FZ_DELAY ? UCMD_DELAY_MAX_US : UCMD_TIMER_MAX_US;
 		struct ucmd_delay d;
 
 		memcpy(&d, s->payload, sizeof(d));
-		if (d.delay_us > UCMD_DELAY_MAX_US || !res_valid(d.res)) {
+		if (d.delay_us > max || !res_valid(d.res)) {
 			res = -EINVAL;
 		} else {
 			res = d.res;
 			res2 = d.res2_lo;
-		}
-		break;
-	}
-	case FZ_TIMER: {
-		struct ucmd_timer t;	/* ucmd_progs.h */
-
-		memcpy(&t, s->payload, sizeof(t));
-		if (t.delay_us > UCMD_TIMER_MAX_US || !res_valid(t.res)) {
-			res = -EINVAL;
-		} else {
-			res = t.res;
-			res2 = t.res2_lo;
 		}
 		break;
 	}
