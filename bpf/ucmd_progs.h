@@ -20,28 +20,101 @@
 /* ucmdctl pins each instance under UCMD_BPFFS_DIR/<name>/. */
 #define UCMD_BPFFS_DIR		"/sys/fs/bpf/ucmd"
 
-/* Any uid, in struct ucmd_rule_key. */
-#define UCMD_RULE_ANY_UID	0xffffffffU
+/*
+ * The rules policy (bpf/rules.bpf.c). Its "rules" map holds, per cmd_op,
+ * an ordered set of rules; the first rule whose scope matches the
+ * submitter and whose conditions all hold decides. ucmdctl keeps each set
+ * ordered: scoped rules (uid, gid, cgroup) before rules for anyone, and
+ * in the order they were added within each group. A request no rule
+ * decides gets the "defaults" map's verdict (allow unless set to deny).
+ */
+#define UCMD_RULES_PER_OP	8	/* rules in one cmd_op's set */
+#define UCMD_RULE_MAX_CONDS	4	/* conditions ANDed in one rule */
+
+/* struct ucmd_rule.scope: who a rule applies to (scope_id). */
+enum ucmd_rule_scope {
+	UCMD_SCOPE_ANY,		/* everyone */
+	UCMD_SCOPE_UID,		/* fsuid == scope_id (initial user namespace) */
+	UCMD_SCOPE_GID,		/* fsgid == scope_id */
+	UCMD_SCOPE_CGROUP,	/* the task is in cgroup v2 scope_id or below it */
+};
+
+/* struct ucmd_rule_cond.cmp: how the payload field compares to value. */
+enum ucmd_rule_cmp {
+	UCMD_CMP_EQ, UCMD_CMP_NE, UCMD_CMP_LT, UCMD_CMP_LE, UCMD_CMP_GT,
+	UCMD_CMP_GE,
+	UCMD_CMP_MASK,		/* field & value != 0: any bit set */
+};
+
+/* struct ucmd_rule_cond.flags */
+#define UCMD_COND_SIGNED	(1U << 0)	/* the field is signed: compare as such */
 
 /**
- * struct ucmd_rule_key - key of the rules policy's "rules" map
- * @cmd_op: the cmd_op the rule applies to
- * @uid: submitter's fsuid (initial user namespace), or UCMD_RULE_ANY_UID
+ * struct ucmd_rule_cond - one condition on a payload field
+ * @offset: byte offset of the field in the payload
+ * @size: its size in bytes: 1, 2, 4 or 8 (little-endian)
+ * @cmp: enum ucmd_rule_cmp
+ * @flags: UCMD_COND_*
+ * @pad: zero
+ * @value: the value compared with (sign-extended for a signed field)
  *
- * A rule for the exact uid wins over one for UCMD_RULE_ANY_UID.
+ * A field reaching past the request's payload never holds.
  */
-struct ucmd_rule_key {
-	__u32	cmd_op;
-	__u32	uid;
+struct ucmd_rule_cond {
+	__u16	offset;
+	__u8	size;
+	__u8	cmp;
+	__u8	flags;
+	__u8	pad[3];
+	__u64	value;
 };
 
 /**
- * struct ucmd_rule - value of the rules policy's "rules" map
+ * struct ucmd_rule - one rule
  * @verdict: 0 allows; a negative errno denies with that result
+ * @scope: enum ucmd_rule_scope
+ * @nr_conds: conditions in @conds, 0..UCMD_RULE_MAX_CONDS
+ * @scope_level: UCMD_SCOPE_CGROUP: the cgroup's depth below the root
+ *		 (bpf_get_current_ancestor_cgroup_id()'s level)
  * @pad: zero
- * @hits: requests this rule decided (counted by the policy)
+ * @scope_id: uid, gid or cgroup id, per @scope
+ * @hits: requests this rule decided (counted by the policy; reset when
+ *	  ucmdctl rewrites the set)
+ * @conds: the conditions, all of which must hold
  */
 struct ucmd_rule {
+	__s32	verdict;
+	__u8	scope;
+	__u8	nr_conds;
+	__u8	scope_level;
+	__u8	pad;
+	__u64	scope_id;
+	__u64	hits;
+	struct ucmd_rule_cond conds[UCMD_RULE_MAX_CONDS];
+};
+
+/**
+ * struct ucmd_rule_set - value of the rules policy's "rules" map, whose
+ * key is the __u32 cmd_op
+ * @nr_rules: rules in @rules, 1..UCMD_RULES_PER_OP
+ * @pad: zero
+ * @rules: evaluated in order
+ */
+struct ucmd_rule_set {
+	__u32	nr_rules;
+	__u32	pad;
+	struct ucmd_rule rules[UCMD_RULES_PER_OP];
+};
+
+/**
+ * struct ucmd_rule_default - the one value of the rules policy's
+ * "defaults" array map
+ * @verdict: for a request no rule decides: 0 (allow, the default) or a
+ *	     negative errno (default deny, as io_uring's DENY_REST)
+ * @pad: zero
+ * @hits: requests the default decided
+ */
+struct ucmd_rule_default {
 	__s32	verdict;
 	__u32	pad;
 	__u64	hits;

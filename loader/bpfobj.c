@@ -197,16 +197,32 @@ static int do_load(int argc, char **argv)
 	struct bpf_link *link = NULL;
 	struct bpf_object *obj;
 	const char *name = NULL;
+	int err, nr_st = 0, def_verdict = 0, i;
+	bool has_default = false;
 	struct inst existing;
-	int err, nr_st = 0;
 	size_t sz;
 
-	if (argc != 1 && !(argc == 3 && !strcmp(argv[1], "name"))) {
-		p_err("usage: %s %s load OBJ [name NAME]", bin_name, kind_word);
+	for (i = 1; i < argc; ) {
+		if (!strcmp(argv[i], "name") && i + 1 < argc && !name) {
+			name = argv[i + 1];
+			i += 2;
+		} else if (!strcmp(argv[i], "default") && !has_default) {
+			int n = parse_verdict(argc - i - 1, argv + i + 1, &def_verdict);
+
+			if (n < 0)
+				return -1;
+			has_default = true;
+			i += 1 + n;
+		} else {
+			break;
+		}
+	}
+	if (argc < 1 || i < argc) {
+		p_err("usage: %s %s load OBJ [name NAME] [default { allow | deny [ERRNO] }]%s%s%s",
+		      bin_name, kind_word, argc > i ? " (at '" : "", argc > i ? argv[i] : "",
+		      argc > i ? "')" : "");
 		return -1;
 	}
-	if (argc == 3)
-		name = argv[2];
 	if (name && (!*name || strlen(name) >= UCMD_NAME_LEN ||
 		     strchr(name, '/'))) {
 		p_err("name must be 1-%d characters, no '/'", UCMD_NAME_LEN - 1);
@@ -263,6 +279,11 @@ static int do_load(int argc, char **argv)
 		goto err_close;
 	}
 
+	if (has_default && !bpf_object__find_map_by_name(obj, "defaults")) {
+		p_err("'default': %s has no \"defaults\" map (only the rules policy has a default)",
+		      path);
+		goto err_close;
+	}
 	err = bpf_object__load(obj);
 	if (err == -EINVAL && sleepable_prog(obj)) {
 		p_err("%s: program '%s' is sleepable (SEC(\"struct_ops.s/...\")): ucmd refuses it, its callbacks run in atomic context (EINVAL)",
@@ -282,6 +303,11 @@ static int do_load(int argc, char **argv)
 			      path, strerror(-err));
 		goto err_close;
 	}
+	/* Before attaching: never a moment without the default asked for. */
+	if (has_default &&
+	    rules_set_default(bpf_map__fd(bpf_object__find_map_by_name(obj, "defaults")),
+			      def_verdict))
+		goto err_close;
 	link = bpf_map__attach_struct_ops(st_map);
 	if (!link) {
 		err = -errno;
@@ -533,7 +559,7 @@ static int do_show(int argc, char **argv)
 static int obj_help(int argc, char **argv)
 {
 	fprintf(stderr,
-		"Usage: %s %s load OBJ [name NAME]\n"
+		"Usage: %s %s load OBJ [name NAME] [default { allow | deny [ERRNO] }]\n"
 		"       %s %s list\n"
 		"       %s %s show NAME\n"
 		"       %s %s unload NAME\n"

@@ -22,7 +22,7 @@
 
 #include "main.h"
 
-enum payload_kind { P_NONE, P_ECHO, P_DELAY, P_SUM, P_SLEEP, P_PAIR, P_TEXT };
+enum payload_kind { P_NONE, P_ECHO, P_DELAY, P_SUM, P_SLEEP, P_PAIR, P_TEXT, P_RW };
 
 /* Ops ucmdctl knows by name: built-ins and the bpf/ examples. */
 static const struct op_desc {
@@ -31,25 +31,29 @@ static const struct op_desc {
 	enum payload_kind kind;
 	int min_args, max_args;
 	const char *args;
+	const char *type;	/* payload struct in ucmd.ko's BTF, for rules */
 } ops[] = {
-	{ "nop", UCMD_CMD_NOP, P_NONE, 0, 0, "" },
-	{ "get_features", UCMD_CMD_GET_FEATURES, P_NONE, 0, 0, "" },
-	{ "echo", UCMD_CMD_ECHO, P_ECHO, 1, 2, "RES [RES2]" },
-	{ "delay", UCMD_CMD_DELAY, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
-	{ "sum", UCMD_CMD_SUM, P_SUM, 0, UCMD_SUM_MAX, "[VAL...]" },
-	{ "sleep", UCMD_CMD_SLEEP, P_SLEEP, 1, 1, "USEC" },
-	{ "kv_put", UCMD_KV_PUT, P_PAIR, 2, 2, "KEY VALUE" },
-	{ "kv_get", UCMD_KV_GET, P_PAIR, 1, 1, "KEY" },
-	{ "kv_del", UCMD_KV_DEL, P_PAIR, 1, 1, "KEY" },
-	{ "arith_add", UCMD_ARITH_ADD, P_PAIR, 2, 2, "A B" },
-	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B" },
+	{ "nop", UCMD_CMD_NOP, P_NONE, 0, 0, "", NULL },
+	{ "get_features", UCMD_CMD_GET_FEATURES, P_NONE, 0, 0, "", "ucmd_features" },
+	{ "echo", UCMD_CMD_ECHO, P_ECHO, 1, 2, "RES [RES2]", "ucmd_echo" },
+	{ "delay", UCMD_CMD_DELAY, P_DELAY, 1, 3, "USEC [RES [RES2]]", "ucmd_delay" },
+	{ "sum", UCMD_CMD_SUM, P_SUM, 0, UCMD_SUM_MAX, "[VAL...]", "ucmd_sum" },
+	/* LEN bytes between a zeroed buffer of ucmdctl's and the file's */
+	{ "read", UCMD_CMD_READ, P_RW, 1, 2, "LEN [OFFSET]", "ucmd_rw" },
+	{ "write", UCMD_CMD_WRITE, P_RW, 1, 2, "LEN [OFFSET]", "ucmd_rw" },
+	{ "sleep", UCMD_CMD_SLEEP, P_SLEEP, 1, 1, "USEC", "ucmd_sleep" },
+	{ "kv_put", UCMD_KV_PUT, P_PAIR, 2, 2, "KEY VALUE", NULL },
+	{ "kv_get", UCMD_KV_GET, P_PAIR, 1, 1, "KEY", NULL },
+	{ "kv_del", UCMD_KV_DEL, P_PAIR, 1, 1, "KEY", NULL },
+	{ "arith_add", UCMD_ARITH_ADD, P_PAIR, 2, 2, "A B", NULL },
+	{ "arith_mul", UCMD_ARITH_MUL, P_PAIR, 2, 2, "A B", NULL },
 	/* struct ucmd_timer has struct ucmd_delay's layout */
-	{ "timer_wait", UCMD_TIMER_WAIT, P_DELAY, 1, 3, "USEC [RES [RES2]]" },
-	{ "timer_flush", UCMD_TIMER_FLUSH, P_DELAY, 1, 3, "0 [RES [RES2]]" },
+	{ "timer_wait", UCMD_TIMER_WAIT, P_DELAY, 1, 3, "USEC [RES [RES2]]", NULL },
+	{ "timer_flush", UCMD_TIMER_FLUSH, P_DELAY, 1, 3, "0 [RES [RES2]]", NULL },
 	/* the bytes of TEXT (no NUL), as struct ucmd_csum */
-	{ "csum", UCMD_CSUM, P_TEXT, 1, 1, "TEXT" },
-	{ "counter_add", UCMD_COUNTER_ADD, P_PAIR, 1, 1, "N" },
-	{ "counter_info", UCMD_COUNTER_INFO, P_PAIR, 0, 0, "" },
+	{ "csum", UCMD_CSUM, P_TEXT, 1, 1, "TEXT", NULL },
+	{ "counter_add", UCMD_COUNTER_ADD, P_PAIR, 1, 1, "N", NULL },
+	{ "counter_info", UCMD_COUNTER_INFO, P_PAIR, 0, 0, "", NULL },
 };
 
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
@@ -79,6 +83,14 @@ int parse_cmd_op(const char *s, __u32 *cmd_op)
 	}
 	*cmd_op = (__u32)v;
 	return 0;
+}
+
+const char *cmd_op_type(__u32 cmd_op)
+{
+	for (size_t i = 0; i < NR_OPS; i++)
+		if (ops[i].cmd_op == cmd_op)
+			return ops[i].type;
+	return NULL;
 }
 
 const char *cmd_op_name(__u32 cmd_op)
@@ -133,6 +145,14 @@ static int build_payload(const struct op_desc *op, int argc, char **argv,
 	case P_PAIR:
 		memcpy(buf, v, 2 * sizeof(v[0]));
 		break;
+	case P_RW: {
+		static unsigned char data[UCMD_BUF_SIZE];
+		struct ucmd_rw rw = { .addr = (unsigned long)data,
+				      .len = (__u32)v[0], .offset = (__u32)v[1] };
+
+		memcpy(buf, &rw, sizeof(rw));
+		break;
+	}
 	case P_TEXT: {
 		/* argv lives until the command has completed */
 		struct ucmd_csum c = { .addr = (unsigned long)argv[0],

@@ -31,6 +31,8 @@ int parse_u64(const char *s, unsigned long long *v);
 /* cmd_op by name (built-in or example BPF op) or number. */
 int parse_cmd_op(const char *s, __u32 *cmd_op);
 const char *cmd_op_name(__u32 cmd_op);	/* NULL if not one we know */
+/* Name of @cmd_op's payload struct in ucmd.ko's BTF, or NULL. */
+const char *cmd_op_type(__u32 cmd_op);
 
 int open_dev(void);
 bool module_loaded(void);
@@ -50,6 +52,9 @@ int do_feature(int argc, char **argv);
 int do_policy(int argc, char **argv);
 int do_handler(int argc, char **argv);
 int do_rule(int argc, char **argv);
+/* rule.c: "allow" | "deny [ERRNO]" -> 0 | -errno; tokens used, or -1. */
+int parse_verdict(int argc, char **argv, int *verdict);
+int rules_set_default(int fd, int verdict);
 int do_trace(int argc, char **argv);
 int do_stats(int argc, char **argv);
 

@@ -360,7 +360,7 @@ static int validate(const struct fz_sqe *s, const struct fz_ring *ring,
 				continue;
 			if (ru->uid == ring->uid)
 				exact = ru;
-			else if (ru->uid == UCMD_RULE_ANY_UID)
+			else if (ru->uid == FZ_ANY_UID)
 				any = ru;
 		}
 		if (!exact)

@@ -50,9 +50,11 @@ struct fz_sqe {
 #define FZ_NR_RULE_OPS	16
 #define FZ_KV_KEYS	64	/* keys per thread */
 
+#define FZ_ANY_UID	0xffffffffU	/* a rule for anyone (UCMD_SCOPE_ANY) */
+
 struct fz_rule {
 	__u32 cmd_op;
-	__u32 uid;		/* UCMD_RULE_ANY_UID or a uid */
+	__u32 uid;		/* FZ_ANY_UID or a uid */
 	int verdict;
 };
 

@@ -507,36 +507,42 @@ static void set_rules(struct fz_rng *r)
 		UCMD_TIMER_WAIT, UCMD_CSUM, UCMD_KV_GET,
 	};
 	static const int verdicts[] = { 0, -EPERM, -EACCES, -EAGAIN, -ENOSPC, -EBUSY };
-	struct ucmd_rule_key k;
-	struct ucmd_rule v = { 0 };
-
 	/* Clear the old rules, then add a few. */
-	for (int i = 0; i < policy.nr_rules; i++) {
-		k.cmd_op = policy.rules[i].cmd_op;
-		k.uid = policy.rules[i].uid;
-		bpf_map_delete_elem(rules_fd, &k);
-	}
+	for (int i = 0; i < policy.nr_rules; i++)
+		bpf_map_delete_elem(rules_fd, &policy.rules[i].cmd_op);
 	policy.nr_rules = 0;
 	for (int i = fz_below(r, 6); i > 0; i--) {
 		struct fz_rule *ru = &policy.rules[policy.nr_rules];
 		bool dup = false;
 
 		ru->cmd_op = ops[fz_below(r, FZ_NR_RULE_OPS)];
-		ru->uid = fz_below(r, 3) ? UCMD_RULE_ANY_UID : fz_below(r, 2) ? 0 : NOBODY;
+		ru->uid = fz_below(r, 3) ? FZ_ANY_UID : fz_below(r, 2) ? 0 : NOBODY;
 		ru->verdict = verdicts[fz_below(r, 6)];
 		for (int j = 0; j < policy.nr_rules; j++)
 			dup |= policy.rules[j].cmd_op == ru->cmd_op &&
 			       policy.rules[j].uid == ru->uid;
-		if (dup)
-			continue;
-		k.cmd_op = ru->cmd_op;
-		k.uid = ru->uid;
-		v.verdict = ru->verdict;
-		if (bpf_map_update_elem(rules_fd, &k, &v, BPF_ANY)) {
+		if (!dup)
+			policy.nr_rules++;
+	}
+	/* One set per cmd_op, uid rules before rules for anyone, as ucmdctl writes. */
+	for (int i = 0; i < policy.nr_rules; i++) {
+		struct ucmd_rule_set set = { 0 };
+		__u32 op = policy.rules[i].cmd_op;
+
+		for (int pass = 0; pass < 2; pass++)
+			for (int j = 0; j < policy.nr_rules; j++) {
+				const struct fz_rule *ru = &policy.rules[j];
+				struct ucmd_rule *out = &set.rules[set.nr_rules];
+
+				if (ru->cmd_op != op || (ru->uid == FZ_ANY_UID) != pass)
+					continue;
+				out->verdict = ru->verdict;
+				out->scope = pass ? UCMD_SCOPE_ANY : UCMD_SCOPE_UID;
+				out->scope_id = pass ? 0 : ru->uid;
+				set.nr_rules++;
+			}
+		if (bpf_map_update_elem(rules_fd, &op, &set, BPF_ANY))
 			perror("fuzz: rules map");
-			continue;
-		}
-		policy.nr_rules++;
 	}
 }
 

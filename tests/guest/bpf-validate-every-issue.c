@@ -21,20 +21,19 @@
 
 static int rules_fd;
 
+/* One rule for anyone on @cmd_op: the whole set, as ucmdctl writes it. */
 static int set_rule(unsigned int cmd_op, int verdict)
 {
-	struct ucmd_rule_key k = { .cmd_op = cmd_op, .uid = UCMD_RULE_ANY_UID };
-	struct ucmd_rule v = { .verdict = verdict };
+	struct ucmd_rule_set v = { .nr_rules = 1, .rules[0].verdict = verdict };
 
-	return bpf_map_update_elem(rules_fd, &k, &v, BPF_ANY);
+	return bpf_map_update_elem(rules_fd, &cmd_op, &v, BPF_ANY);
 }
 
 static long long hits(unsigned int cmd_op)
 {
-	struct ucmd_rule_key k = { .cmd_op = cmd_op, .uid = UCMD_RULE_ANY_UID };
-	struct ucmd_rule v;
+	struct ucmd_rule_set v;
 
-	return bpf_map_lookup_elem(rules_fd, &k, &v) ? -1 : (long long)v.hits;
+	return bpf_map_lookup_elem(rules_fd, &cmd_op, &v) ? -1 : (long long)v.rules[0].hits;
 }
 
 static void unload(void)

@@ -55,11 +55,10 @@ static void unload(void)
 static int set_deny(int deny)
 {
 	for (int f = 0; f < NR_FOLLOWERS; f++) {
-		struct ucmd_rule_key k = { .cmd_op = follower_ops[f],
-					   .uid = UCMD_RULE_ANY_UID };
-		struct ucmd_rule v = { .verdict = deny ? -EPERM : 0 };
+		struct ucmd_rule_set v = { .nr_rules = 1,
+					   .rules[0].verdict = deny ? -EPERM : 0 };
 
-		if (bpf_map_update_elem(rules_fd, &k, &v, BPF_ANY))
+		if (bpf_map_update_elem(rules_fd, &follower_ops[f], &v, BPF_ANY))
 			return -1;
 	}
 	return 0;

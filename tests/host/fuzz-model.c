@@ -83,7 +83,7 @@ int main(void)
 	{
 		struct fz_policy deny = { .nr_validators = 1,
 					  .validators = { FZ_V_RULES }, .nr_rules = 1,
-					  .rules = { { UCMD_CMD_SUM, UCMD_RULE_ANY_UID, -EPERM } } };
+					  .rules = { { UCMD_CMD_SUM, FZ_ANY_UID, -EPERM } } };
 		struct fz_sqe s = { .kind = FZ_SUM, .cmd_op = UCMD_CMD_SUM, .fixed_file = -1 };
 
 		c[0] = s;
@@ -101,7 +101,7 @@ int main(void)
 			.validators = { FZ_V_PAYLOAD, FZ_V_RULES },
 			.nr_rules = 2,
 			.rules = {
-				{ UCMD_CMD_ECHO, UCMD_RULE_ANY_UID, -EACCES },
+				{ UCMD_CMD_ECHO, FZ_ANY_UID, -EACCES },
 				{ UCMD_CMD_ECHO, 1000, 0 },
 			},
 		};
