@@ -176,7 +176,7 @@ $(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/fuzz $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/ucmd-fuzz \
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all

@@ -9,6 +9,7 @@
  *
  * Objects and commands may be abbreviated to any unique prefix.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -49,37 +50,34 @@ void p_err(const char *fmt, ...)
 	va_end(ap);
 }
 
-static const struct {
-	int e;
-	const char *n;
-} errnos[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { E2BIG, "E2BIG" },
-	{ EBADF, "EBADF" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { ENODEV, "ENODEV" }, { EINVAL, "EINVAL" },
-	{ ENOSPC, "ENOSPC" }, { ERANGE, "ERANGE" }, { ENODATA, "ENODATA" },
-	{ ETIME, "ETIME" }, { EOVERFLOW, "EOVERFLOW" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { ETIMEDOUT, "ETIMEDOUT" },
-	{ ECANCELED, "ECANCELED" }, { ENOTSUP, "ENOTSUP" },
-};
-
+/* errno names from glibc (strerrorname_np(), 2.32+), not a table of ours. */
 const char *errno_name(int err)
 {
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].e == err)
-			return errnos[i].n;
-	return NULL;
+	return err > 0 ? strerrorname_np(err) : NULL;
 }
 
 int errno_parse(const char *s)
 {
+	/* Names glibc knows only as another value's alias. */
+	static const struct {
+		const char *n;
+		int e;
+	} aliases[] = {
+		{ "EWOULDBLOCK", EWOULDBLOCK }, { "ENOTSUP", ENOTSUP },
+		{ "EDEADLOCK", EDEADLOCK },
+	};
 	unsigned long long v;
 	char *end;
 
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (!strcasecmp(s, errnos[i].n))
-			return errnos[i].e;
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && !strcasecmp(s, n))
+			return e;
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcasecmp(s, aliases[i].n))
+			return aliases[i].e;
 	v = strtoull(s, &end, 0);
 	if (*s && !*end && v > 0 && v < 4096)
 		return (int)v;
