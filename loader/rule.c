@@ -647,8 +647,8 @@ static void print_rule(__u32 cmd_op, const struct ucmd_rule *ru)
 			printf(" if %s %s %lld", f, cmp_names[c->cmp % NR_CMPS],
 			       (long long)c->value);
 		else
-			printf(" if %s %s %#llx", f, cmp_names[c->cmp % NR_CMPS],
-			       (unsigned long long)c->value);
+			printf(c->cmp == UCMD_CMP_MASK ? " if %s %s %#llx" : " if %s %s %llu",
+			       f, cmp_names[c->cmp % NR_CMPS], (unsigned long long)c->value);
 	}
 	printf("  hits %llu\n", (unsigned long long)ru->hits);
 }

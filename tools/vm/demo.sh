@@ -36,6 +36,13 @@ ucmdctl rule list
 echo "\$ ucmdctl rule del echo"
 ucmdctl rule del echo
 ucmdctl cmd echo 42
+echo "\$ ucmdctl rule add delay deny E2BIG if delay_us gt 100000   (a payload-field rule)"
+ucmdctl rule add delay deny E2BIG if delay_us gt 100000
+echo "\$ ucmdctl cmd delay 200000; ucmdctl cmd delay 1000 5"
+ucmdctl cmd delay 200000
+ucmdctl cmd delay 1000 5
+ucmdctl rule list
+ucmdctl rule del delay if delay_us gt 100000
 
 step "a new opcode without rebuilding the module: the BPF key-value handler"
 ucmdctl cmd kv_get 7
