@@ -725,16 +725,67 @@ err_unlock:
 	return ret;
 }
 
+/* The attached instance of a struct_ops map's kdata, or NULL. */
+static struct ucmd_bpf_inst *ucmd_bpf_find_ops(const struct ucmd_ops *ops)
+{
+	struct ucmd_bpf_inst *inst;
+
+	lockdep_assert_held(&ucmd_bpf_lock);
+	list_for_each_entry(inst, &ucmd_bpf_insts, node)
+		if (inst->ops == ops)
+			return inst;
+	return NULL;
+}
+
+/*
+ * bpf_link_update() of an attached instance's link to a new struct_ops
+ * map (BPF_F_LINK): the new instance takes the old one's place in the
+ * list in one RCU pointer update, so each validation runs exactly one of
+ * the two and none runs neither. Policies only: a handler's cmd_ops
+ * would change owner under requests in flight (-EOPNOTSUPP). The new
+ * instance keeps the old one's name (-EINVAL otherwise) and must have a
+ * validator. Returns once no validator still runs the old programs.
+ */
+static int ucmd_ops_update(void *kdata, void *old_kdata, struct bpf_link *link)
+{
+	struct ucmd_ops *ops = kdata, *old_ops = old_kdata;
+	struct ucmd_bpf_inst *inst, *old;
+
+	if (ops->handle || ops->handle_sleepable || old_ops->handle ||
+	    old_ops->handle_sleepable)
+		return -EOPNOTSUPP;
+	if (!ops->validate || strcmp(ops->name, old_ops->name))
+		return -EINVAL;
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return -ENOMEM;
+	inst->ops = ops;
+
+	mutex_lock(&ucmd_bpf_lock);
+	old = ucmd_bpf_find_ops(old_ops);
+	if (!old) {
+		mutex_unlock(&ucmd_bpf_lock);
+		kfree(inst);
+		return -ENOENT;
+	}
+	/* Both have ->validate: ucmd_bpf_nr_validators stays as it is. */
+	list_replace_rcu(&old->node, &inst->node);
+	mutex_unlock(&ucmd_bpf_lock);
+
+	synchronize_rcu();		/* validate()s still in the old programs */
+	pr_info("replaced %s\n", ops->name);
+	kfree(old);
+	return 0;
+}
+
 static void ucmd_ops_unreg(void *kdata, struct bpf_link *link)
 {
 	struct ucmd_ops *ops = kdata;
 	struct ucmd_bpf_inst *inst;
 
 	mutex_lock(&ucmd_bpf_lock);
-	list_for_each_entry(inst, &ucmd_bpf_insts, node)
-		if (inst->ops == ops)
-			break;
-	if (list_entry_is_head(inst, &ucmd_bpf_insts, node)) {
+	inst = ucmd_bpf_find_ops(ops);
+	if (!inst) {
 		mutex_unlock(&ucmd_bpf_lock);
 		return;
 	}
@@ -783,6 +834,7 @@ static struct bpf_struct_ops bpf_ucmd_ops = {
 	.check_member = ucmd_ops_check_member,
 	.reg = ucmd_ops_reg,
 	.unreg = ucmd_ops_unreg,
+	.update = ucmd_ops_update,
 	.cfi_stubs = &__ucmd_ops_cfi_stubs,
 	.name = "ucmd_ops",
 	.owner = THIS_MODULE,

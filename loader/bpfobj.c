@@ -365,6 +365,108 @@ err_close:
 	return -1;
 }
 
+/*
+ * replace NAME OBJ: load OBJ as instance NAME and swap it in through the
+ * pinned link (bpf_link_update(), ucmd's struct_ops .update): no moment
+ * in which neither instance validates. The link pin stays; the map pins
+ * are moved to the new object's maps.
+ */
+static int do_replace(int argc, char **argv)
+{
+	char path[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 64];
+	struct bpf_map *map, *st_map = NULL;
+	struct ucmd_ops_head *head;
+	struct bpf_object *obj;
+	struct bpf_link *link;
+	int err, nr_st = 0;
+	size_t sz;
+
+	if (argc != 2) {
+		p_err("usage: %s %s replace NAME OBJ", bin_name, kind_word);
+		return -1;
+	}
+	if (strlen(argv[0]) >= UCMD_NAME_LEN || strchr(argv[0], '/')) {
+		p_err("no instance '%s' (names are 1-%d characters, no '/')", argv[0],
+		      UCMD_NAME_LEN - 1);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, argv[0]);
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	if (access(pin, F_OK)) {
+		p_err("no instance '%s' pinned by %s (no %s)", argv[0], bin_name, pin);
+		return -1;
+	}
+	if (resolve_obj(argv[1], path, sizeof(path)))
+		return -1;
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		p_err("%s: not a BPF object libbpf can open: %s", path, strerror(errno));
+		return -1;
+	}
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) {
+			st_map = map;
+			nr_st++;
+		}
+	head = nr_st == 1 ? bpf_map__initial_value(st_map, &sz) : NULL;
+	if (!head || sz < sizeof(*head)) {
+		p_err("%s: must define exactly one struct ucmd_ops in SEC(\".struct_ops.link\")",
+		      path);
+		goto err_close;
+	}
+	memset(head->name, 0, sizeof(head->name));
+	strncpy(head->name, argv[0], sizeof(head->name) - 1);
+	err = bpf_object__load(obj);
+	if (err) {
+		p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
+		      path, strerror(-err));
+		goto err_close;
+	}
+	link = bpf_link__open(pin);
+	if (!link) {
+		p_err("%s: %s", pin, strerror(errno));
+		goto err_close;
+	}
+	err = bpf_link__update_map(link, st_map);
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	if (err) {
+		if (err == -EOPNOTSUPP)
+			p_err("'%s': only policies (validate, no handle) are replaced in place; unload and load handlers (EOPNOTSUPP)",
+			      argv[0]);
+		else if (err == -EINVAL)
+			p_err("'%s': %s has no validate, or the kernel cannot update this link (EINVAL)",
+			      argv[0], path);
+		else
+			p_err("'%s': link update failed: %s", argv[0], strerror(-err));
+		goto err_close;
+	}
+	/*
+	 * The new instance is live: point the map pins at its maps (bpffs
+	 * cannot rename a pin over another, so each is unpinned and pinned
+	 * again; the link pin never goes away).
+	 */
+	bpf_object__for_each_map(map, obj) {
+		if (map == st_map || bpf_map__is_internal(map))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%s", dir, bpf_map__name(map));
+		unlink(pin);
+		err = bpf_map__pin(map, pin);
+		if (err)
+			fprintf(stderr, "Warning: pin %s: %s\n", pin, strerror(-err));
+	}
+	if (json_output)
+		json_print(NULL);
+	else
+		printf("replaced %s with %s\n", argv[0], path);
+	bpf_object__close(obj);
+	return 0;
+
+err_close:
+	bpf_object__close(obj);
+	return -1;
+}
+
 static int do_unload(int argc, char **argv)
 {
 	char dir[PATH_MAX], pin[PATH_MAX + 8];
@@ -563,12 +665,14 @@ static int obj_help(int argc, char **argv)
 		"       %s %s list\n"
 		"       %s %s show NAME\n"
 		"       %s %s unload NAME\n"
+		"       %s %s replace NAME OBJ\n"
 		"       OBJ := { PATH | rules | payload_check | kv | arith | timer |\n"
 		"               csum | counter }\n"
 		"  load pins the instance at %s/NAME/ (link and maps), so it\n"
-		"  stays attached after %s exits; unload detaches and unpins it.\n",
+		"  stays attached after %s exits; unload detaches and unpins it;\n"
+		"  replace swaps a policy for OBJ in place (the link is updated).\n",
 		bin_name, kind_word, bin_name, kind_word, bin_name, kind_word,
-		bin_name, kind_word, UCMD_BPFFS_DIR, bin_name);
+		bin_name, kind_word, bin_name, kind_word, UCMD_BPFFS_DIR, bin_name);
 	return 0;
 }
 
@@ -577,6 +681,7 @@ static const struct cmd obj_cmds[] = {
 	{ "list", do_list },
 	{ "show", do_show },
 	{ "unload", do_unload },
+	{ "replace", do_replace },
 	{ "help", obj_help },
 	{ 0 }
 };
