@@ -47,7 +47,8 @@ static bool scope_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req)
 	case UCMD_SCOPE_GID:
 		return r->scope_id == req->gid;
 	case UCMD_SCOPE_CGROUP:
-		return bpf_get_current_ancestor_cgroup_id(r->scope_level) == r->scope_id;
+		/* not the helper: it is missing from kernels without cgroups */
+		return bpf_ucmd_ancestor_cgroup_id(req, r->scope_level) == r->scope_id;
 	}
 	return false;
 }

@@ -34,6 +34,7 @@ extern int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, __u32 offset,
 extern void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, __u64 res2) __ksym;
 extern struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx) __ksym;
 extern int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res, __u64 res2) __ksym;
+extern __u64 bpf_ucmd_ancestor_cgroup_id(struct ucmd_bpf_ctx *ctx, int level) __ksym;
 /* Sleepable programs (SEC("struct_ops.s/handle_sleepable")) only. */
 extern int bpf_ucmd_copy_from_user(struct ucmd_bpf_ctx *ctx, void *dst,
 				   __u32 dst__sz, __u64 uaddr) __ksym;

@@ -32,6 +32,7 @@
 #include <linux/rculist.h>
 #include <linux/refcount.h>
 #include <linux/cfi.h>
+#include <linux/cgroup.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -435,6 +436,36 @@ __bpf_kfunc int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res,
 	return priv ? 0 : -ECANCELED;
 }
 
+/**
+ * bpf_ucmd_ancestor_cgroup_id() - the submitter's cgroup v2 ancestor
+ * @ctx: the program's context argument
+ * @level: depth below the root (0 is the root)
+ *
+ * What bpf_get_current_ancestor_cgroup_id() returns, for every kernel
+ * ucmd builds on: that helper does not exist without CONFIG_CGROUPS,
+ * and a program calling it would not load there. Mirrors
+ * bpf_get_current_ancestor_cgroup_id() (kernel/bpf/helpers.c).
+ *
+ * Return: the id of the current task's default-hierarchy cgroup at
+ * @level, or 0 if it is not that deep (or the kernel has no cgroups).
+ */
+__bpf_kfunc u64 bpf_ucmd_ancestor_cgroup_id(struct ucmd_bpf_ctx *ctx, int level)
+{
+#ifdef CONFIG_CGROUPS
+	struct cgroup *cgrp;
+	u64 id = 0;
+
+	rcu_read_lock();
+	cgrp = cgroup_ancestor(task_dfl_cgroup(current), level);
+	if (cgrp)
+		id = cgroup_id(cgrp);
+	rcu_read_unlock();
+	return id;
+#else
+	return 0;
+#endif
+}
+
 /*
  * Copy between @kbuf and @len bytes at user address @uaddr, which is in
  * the request's registered buffer if the SQE has IORING_URING_CMD_FIXED.
@@ -539,6 +570,7 @@ BTF_ID_FLAGS(func, bpf_ucmd_read_payload)
 BTF_ID_FLAGS(func, bpf_ucmd_set_res2)
 BTF_ID_FLAGS(func, bpf_ucmd_req_defer, KF_ACQUIRE | KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_ucmd_req_complete, KF_RELEASE)
+BTF_ID_FLAGS(func, bpf_ucmd_ancestor_cgroup_id)
 BTF_ID_FLAGS(func, bpf_ucmd_copy_from_user, KF_SLEEPABLE)
 BTF_ID_FLAGS(func, bpf_ucmd_copy_to_user, KF_SLEEPABLE)
 BTF_KFUNCS_END(ucmd_kfunc_ids)
