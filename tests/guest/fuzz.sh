@@ -8,7 +8,7 @@
 set -u
 cleanup
 
-secs=100 seed="" threads=2 min="-n 300000"
+secs=100 seed="" threads=2 min="-n 300000" flags=""
 # A KASAN/lockdep kernel runs several times slower: a time bound only.
 [ -e /sys/kernel/debug/kmemleak ] && secs=90 min=""
 if [ -n "${UCMD_FUZZ:-}" ]; then
@@ -16,13 +16,14 @@ if [ -n "${UCMD_FUZZ:-}" ]; then
 	rest=${UCMD_FUZZ#*:}
 	seed=${rest%%:*}
 	threads=${rest#*:}
+	case $threads in *:*) flags=${threads#*:}; threads=${threads%%:*} ;; esac
 	[ -n "$threads" ] || threads=2
 	min=""
 fi
 # The uid 65534 thread opens /dev/ucmd too: let it, for this test only.
 mode=$(stat -c %a /dev/ucmd)
 chmod 0666 /dev/ucmd
-ucmd-fuzz -t "$secs" -j "$threads" $min ${seed:+-s "$seed"}
+ucmd-fuzz -t "$secs" -j "$threads" $min ${seed:+-s "$seed"} $flags
 rc=$?
 chmod "$mode" /dev/ucmd
 exit $rc

@@ -7,7 +7,9 @@
 #   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
 #   tools/vm/run.sh bench   run tools/bench/bench.sh; tables under build/bench/
 # UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
-# UCMD_FUZZ=SECONDS:SEED:THREADS runs the fuzz test that long (make fuzz).
+# UCMD_FUZZ=SECONDS:SEED:THREADS[:FLAGS] runs the fuzz test that long (make
+# fuzz); FLAGS are ucmd-fuzz's (-T). UCMD_LOGLEVEL=8 puts every kernel
+# message on the console (KASAN's allocation and free stacks included).
 # UCMD_VM_ICOUNT=1 boots with -icount shift=0,sleep=off on one vCPU: the
 # guest clock counts executed instructions, so ratios are exact and
 # repeatable (../shared/platform.md); for make bench-icount.
@@ -56,7 +58,7 @@ cpus="-smp 2"
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 1G $cpus -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
+	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \
