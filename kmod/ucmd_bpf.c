@@ -168,6 +168,12 @@ struct ucmd_bpf_inst {
 	struct ucmd_bpf_op *bops;	/* nr_ops registered C handlers */
 };
 
+/* An instance that serves cmd_ops (either handle member). */
+static bool ucmd_ops_handles(const struct ucmd_ops *ops)
+{
+	return ops->handle || ops->handle_sleepable;
+}
+
 static DEFINE_MUTEX(ucmd_bpf_lock);
 /*
  * Attached instances with ->validate; the dispatcher skips the validators
@@ -722,7 +728,7 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 	struct ucmd_bpf_inst *inst;
 	int ret;
 
-	if (!ops->validate && !ops->handle && !ops->handle_sleepable)
+	if (!ops->validate && !ucmd_ops_handles(ops))
 		return -EINVAL;
 	if (ops->handle && ops->handle_sleepable)
 		return -EINVAL;
@@ -736,7 +742,7 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 		ret = -EEXIST;
 		goto err_unlock;
 	}
-	if (ops->handle || ops->handle_sleepable) {
+	if (ucmd_ops_handles(ops)) {
 		ret = ucmd_bpf_register_ops(inst);
 		if (ret)
 			goto err_unlock;
@@ -783,8 +789,7 @@ static int ucmd_ops_update(void *kdata, void *old_kdata, struct bpf_link *link)
 	struct ucmd_ops *ops = kdata, *old_ops = old_kdata;
 	struct ucmd_bpf_inst *inst, *old;
 
-	if (ops->handle || ops->handle_sleepable || old_ops->handle ||
-	    old_ops->handle_sleepable)
+	if (ucmd_ops_handles(ops) || ucmd_ops_handles(old_ops))
 		return -EOPNOTSUPP;
 	if (!ops->validate || strcmp(ops->name, old_ops->name))
 		return -EINVAL;
@@ -899,7 +904,7 @@ ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count)
 		int len = scnprintf(line, sizeof(line),
 				    "%s validate=%d handle=%d first=0x%x last=0x%x sleepable=%d release=%d\n",
 				    inst->ops->name, !!inst->ops->validate,
-				    inst->ops->handle || inst->ops->handle_sleepable,
+				    ucmd_ops_handles(inst->ops),
 				    inst->ops->op_first, inst->ops->op_last,
 				    !!inst->ops->handle_sleepable,
 				    !!inst->ops->release);
