@@ -544,34 +544,33 @@ static void field_name(__u32 cmd_op, const struct ucmd_rule_cond *c, char *buf, 
 	const char *type = cmd_op_type(cmd_op);
 	struct btf *btf = type ? module_btf() : NULL;
 	int id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT) : -1;
+	const struct btf_member *m;
+	const struct btf_type *t;
 
 	snprintf(buf, len, "%u:%u", c->offset, c->size);
 	if (id < 0)
 		return;
-	{
-		const struct btf_type *t = btf__type_by_id(btf, id);
-		const struct btf_member *m = btf_members(t);
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		__u32 tid = btf__resolve_type(btf, m->type);
+		const struct btf_type *mt = btf__type_by_id(btf, tid);
+		unsigned int off = btf_member_bit_offset(t, i) / 8;
+		const char *n = btf__name_by_offset(btf, m->name_off);
 
-		for (int i = 0; i < btf_vlen(t); i++, m++) {
-			__u32 tid = btf__resolve_type(btf, m->type);
-			const struct btf_type *mt = btf__type_by_id(btf, tid);
-			unsigned int off = btf_member_bit_offset(t, i) / 8;
-			const char *n = btf__name_by_offset(btf, m->name_off);
+		if (btf_is_array(mt)) {
+			__u32 et = btf__resolve_type(btf, btf_array(mt)->type);
+			unsigned int es = btf__resolve_size(btf, et);
 
-			if (btf_is_array(mt)) {
-				__u32 et = btf__resolve_type(btf, btf_array(mt)->type);
-				unsigned int es = btf__resolve_size(btf, et);
-
-				if (c->offset >= off && es == c->size &&
-				    c->offset < off + es * btf_array(mt)->nelems &&
-				    !((c->offset - off) % es)) {
-					snprintf(buf, len, "%s[%u]", n, (c->offset - off) / es);
-					return;
-				}
-			} else if (off == c->offset && btf__resolve_size(btf, tid) == c->size) {
-				snprintf(buf, len, "%s", n);
+			if (c->offset >= off && es == c->size &&
+			    c->offset < off + es * btf_array(mt)->nelems &&
+			    !((c->offset - off) % es)) {
+				snprintf(buf, len, "%s[%u]", n, (c->offset - off) / es);
 				return;
 			}
+		} else if (off == c->offset && btf__resolve_size(btf, tid) == c->size) {
+			snprintf(buf, len, "%s", n);
+			return;
 		}
 	}
 }

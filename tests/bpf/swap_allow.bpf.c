@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test object: a validator named "swap" that allows every request and counts its calls
- * in map "calls", for policy replace (bpf-policy-replace).
+ * Test object: a validator named "swap" that answers SWAP_VERDICT (0:
+ * allows every request; swap_deny.bpf.c sets -EACCES) and counts its
+ * calls in map "calls", for policy replace (bpf-policy-replace).
  */
 #include "ucmd.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+#ifndef SWAP_VERDICT
+#define SWAP_VERDICT 0
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -15,18 +20,18 @@ struct {
 } calls SEC(".maps");
 
 SEC("struct_ops/validate")
-int BPF_PROG(swap_allow_validate, struct ucmd_bpf_ctx *req)
+int BPF_PROG(swap_validate, struct ucmd_bpf_ctx *req)
 {
 	__u32 zero = 0;
 	__u64 *n = bpf_map_lookup_elem(&calls, &zero);
 
 	if (n)
 		__sync_fetch_and_add(n, 1);
-	return 0;
+	return SWAP_VERDICT;
 }
 
 SEC(".struct_ops.link")
-struct ucmd_ops ucmd_swap_allow = {
+struct ucmd_ops ucmd_swap = {
 	.name = "swap",
-	.validate = (void *)swap_allow_validate,
+	.validate = (void *)swap_validate,
 };
