@@ -93,15 +93,25 @@ struct ucmd_bpf_ctx {
  * @lock: orders bpf_ucmd_req_complete() against ring teardown's cancel
  * @priv: ucmd_req_defer()'s area of the request while nobody has taken
  *	  its completion; NULL once completed or cancelled
+ * @rcu: frees the object a grace period after the last reference
  *
  * Allocated by bpf_ucmd_req_defer(), charged to the submitter's memcg,
  * freed when both references are gone: a program may complete a request
  * that ring teardown already cancelled (a no-op, reported -ECANCELED).
+ *
+ * Lifetime against cancel: ucmd_bpf_cancel() reaches the object through
+ * the request's area (struct ucmd_bpf_async), which lives until the CQE
+ * is posted, but a completing program may drop both references, and so
+ * free the object, between ucmd's "still QUEUED" check and the cancel's
+ * lock. The free waits for an RCU grace period, and ops->cancel runs in
+ * the read-side section in which ucmd saw the request QUEUED, which
+ * began before any completion could have dropped the last reference.
  */
 struct ucmd_bpf_req {
 	refcount_t refs;
 	spinlock_t lock;	/* guards @priv */
 	void *priv;
+	struct rcu_head rcu;
 };
 
 /* ucmd_req_defer()'s area of a deferred BPF request. */
@@ -211,7 +221,7 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 static void ucmd_bpf_req_put(struct ucmd_bpf_req *breq)
 {
 	if (refcount_dec_and_test(&breq->refs))
-		kfree(breq);
+		kfree_rcu(breq, rcu);	/* a cancel may be about to lock it */
 }
 
 /* Take @breq's completion: its request's area, or NULL if already taken. */
@@ -231,7 +241,9 @@ static void *ucmd_bpf_req_take(struct ucmd_bpf_req *breq)
 /*
  * ops->cancel of BPF handlers: ring teardown or instance detach. Whoever
  * takes the completion first wins; a later bpf_ucmd_req_complete() on the
- * program's reference is then a no-op.
+ * program's reference is then a no-op. @a->breq may have lost both its
+ * references since ucmd saw the request QUEUED (a completion racing with
+ * us): it is freed by RCU, after this call (see struct ucmd_bpf_req).
  */
 static bool ucmd_bpf_cancel(struct ucmd_req *req, void *priv)
 {

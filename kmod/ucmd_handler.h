@@ -50,6 +50,9 @@ struct ucmd_req;
  *	request with -ECANCELED), false if that call has happened or is
  *	about to (ucmd then leaves the request alone; io_uring asks again
  *	later). Whatever it answers, the request completes exactly once.
+ *	Runs in an RCU read-side section that began before ucmd saw the
+ *	request still queued: memory the completing side frees with
+ *	kfree_rcu() after its ucmd_req_complete() is still valid here.
  * @owner: THIS_MODULE of the module that implements the callbacks; pinned
  *	while a deferred request of the handler is in flight
  */

@@ -15,6 +15,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/io_uring/cmd.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/overflow.h>
 #include <linux/timekeeping.h>
@@ -161,7 +162,8 @@ UCMD_DEFINE_TW(ucmd_async_tw);
 /*
  * Ask the handler to stop a queued request. ops->cancel() is called with
  * the handler's lock held, so two cancels (ring teardown, unregister)
- * never run at once, and only for a QUEUED request. Returns true if the
+ * never run at once, only for a QUEUED request, and in an RCU read-side
+ * section that began before the state was read. Returns true if the
  * caller now owns the completion (state DONE).
  */
 bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async)
@@ -170,10 +172,17 @@ bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async)
 	bool ret = false;
 
 	lockdep_assert_held(&req->h->lock);
+	/*
+	 * One RCU read-side section from the state check through
+	 * ops->cancel(): what a racing completion frees with kfree_rcu()
+	 * after it moved the request on from QUEUED outlives the call.
+	 */
+	rcu_read_lock();
 	if (atomic_read(&async->state) == UCMD_ASYNC_QUEUED &&
 	    req->h->ops->cancel(req, async->priv))
 		ret = atomic_try_cmpxchg(&async->state, &queued,
 					 UCMD_ASYNC_DONE);
+	rcu_read_unlock();
 	if (ret)
 		atomic_long_inc(&ucmd_nr_cancelled);
 	return ret;

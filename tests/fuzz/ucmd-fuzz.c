@@ -56,7 +56,6 @@ static struct {
 	long min_sqes;
 	int threads;
 	bool policies;
-	bool timer;	/* -T: load the timer handler (known UAF, see below) */
 } opt = { .seconds = 30, .threads = 2, .policies = true };
 
 static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
@@ -587,15 +586,12 @@ static void change_policy(struct fz_rng *r)
 		break;
 	case 6:
 		/*
-		 * Unload cancels what a closed ring still has waiting. Only
-		 * with -T: with the timer handler loaded the fuzzer found a
-		 * use-after-free of a struct ucmd_bpf_req in ring-exit cancel
-		 * (ucmd_bpf_cancel(), KASAN, 6.12 debug kernel, 1 run in 4),
-		 * not yet explained; until it is, CI issues timer_wait only to
-		 * an unloaded handler (-EOPNOTSUPP). bpf-timer covers the op.
+		 * Unload cancels what a closed ring still has waiting. This
+		 * found a use-after-free of struct ucmd_bpf_req: a timer's
+		 * complete freed it while ring-exit cancel was about to lock
+		 * it (freed by RCU since; cancel-race reproduces it).
 		 */
-		if (opt.timer)
-			toggle_handler(&policy.timer, "timer");
+		toggle_handler(&policy.timer, "timer");
 		break;
 	default:
 		toggle_handler(&policy.csum, "csum");
@@ -619,8 +615,7 @@ static void usage(void)
 		"  -t SECONDS  run at most this long (default 30)\n"
 		"  -n SQES     stop once this many SQEs were checked (default: time only)\n"
 		"  -j THREADS  threads, each with its own rings (default 2)\n"
-		"  -P          no policy changes (built-in ops only)\n"
-		"  -T          load the timer handler too (off by default: see case 6)\n");
+		"  -P          no policy changes (built-in ops only)\n");
 	exit(2);
 }
 
@@ -663,14 +658,13 @@ int main(int argc, char **argv)
 	int c;
 
 	opt.seed = now_ns() ^ getpid();
-	while ((c = getopt(argc, argv, "s:t:n:j:PTh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:n:j:Ph")) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt.seconds = atoi(optarg); break;
 		case 'n': opt.min_sqes = atol(optarg); break;
 		case 'j': opt.threads = atoi(optarg); break;
 		case 'P': opt.policies = false; break;
-		case 'T': opt.timer = true; break;
 		default: usage();
 		}
 	}

@@ -8,7 +8,7 @@
 #   tools/vm/run.sh bench   run tools/bench/bench.sh; tables under build/bench/
 # UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
 # UCMD_FUZZ=SECONDS:SEED:THREADS[:FLAGS] runs the fuzz test that long (make
-# fuzz); FLAGS are ucmd-fuzz's (-T). UCMD_LOGLEVEL=8 puts every kernel
+# fuzz); FLAGS are ucmd-fuzz's (-P). UCMD_LOGLEVEL=8 puts every kernel
 # message on the console (KASAN's allocation and free stacks included).
 # UCMD_VM_ICOUNT=1 boots with -icount shift=0,sleep=off on one vCPU: the
 # guest clock counts executed instructions, so ratios are exact and
