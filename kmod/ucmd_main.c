@@ -71,6 +71,31 @@ static ssize_t features_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(features);
 
+/* Open /dev/ucmd files: each holds a reference on the module (fops). */
+static atomic_long_t ucmd_nr_open = ATOMIC_LONG_INIT(0);
+
+/*
+ * References on ucmd.ko held by neither an open file nor a deferred
+ * request: those of BPF objects (a ucmd_ops struct_ops map, attached or
+ * not; a program calling ucmd kfuncs; a map whose values hold ucmd
+ * kptrs), which the BPF core drops in stages after the objects' last
+ * fd, pin or link is gone (RCU grace periods, workqueues). rmmod
+ * succeeds once this is 0 and no file is open. An open() or close() in
+ * progress may count for an instant.
+ */
+static ssize_t bpf_refs_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	long refs = 0;
+
+#if defined(MODULE) && defined(CONFIG_MODULE_UNLOAD)
+	refs = module_refcount(THIS_MODULE) - atomic_long_read(&ucmd_nr_open) -
+	       atomic_long_read(&ucmd_nr_self_pins);
+#endif
+	return sysfs_emit(buf, "%ld\n", max(refs, 0L));
+}
+static DEVICE_ATTR_RO(bpf_refs);
+
 /* "available", or "unavailable: REASON" (no module BTF, ...). */
 static ssize_t bpf_show(struct device *dev, struct device_attribute *attr,
 			char *buf)
@@ -98,6 +123,7 @@ static struct attribute *ucmd_attrs[] = {
 	&dev_attr_cancelled.attr,
 	&dev_attr_features.attr,
 	&dev_attr_bpf.attr,
+	&dev_attr_bpf_refs.attr,
 	NULL,
 };
 
@@ -131,6 +157,7 @@ static int ucmd_open(struct inode *inode, struct file *file)
 		goto err_free_uf;
 	uf->id = atomic64_inc_return(&ucmd_last_file_id);
 	file->private_data = uf;
+	atomic_long_inc(&ucmd_nr_open);
 	return nonseekable_open(inode, file);
 
 err_free_uf:
@@ -146,6 +173,7 @@ static int ucmd_release(struct inode *inode, struct file *file)
 	ucmd_bpf_release(uf->id);
 	kvfree(uf->buf);
 	kfree(uf);
+	atomic_long_dec(&ucmd_nr_open);
 	return 0;
 }
 

@@ -100,6 +100,29 @@ void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 }
 
 /*
+ * References a deferred request holds on its handler's module. Those on
+ * ucmd itself (built-in and BPF handlers) are counted, so that sysfs
+ * bpf_refs can tell them from the references BPF objects hold.
+ */
+atomic_long_t ucmd_nr_self_pins = ATOMIC_LONG_INIT(0);
+
+static bool ucmd_pin_owner(struct module *owner)
+{
+	if (!try_module_get(owner))
+		return false;
+	if (owner == THIS_MODULE)
+		atomic_long_inc(&ucmd_nr_self_pins);
+	return true;
+}
+
+static void ucmd_unpin_owner(struct module *owner)
+{
+	if (owner == THIS_MODULE)
+		atomic_long_dec(&ucmd_nr_self_pins);
+	module_put(owner);
+}
+
+/*
  * Free a deferred request's state. Called after io_uring_cmd_done() has
  * taken the request off io_uring's cancelable list (under uring_lock), so
  * that a cancel holding uring_lock never sees @async freed. A detached
@@ -121,7 +144,7 @@ void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async)
 	atomic_long_dec(&ucmd_nr_async);
 	kfree(async);
 	if (!detached)
-		module_put(h->ops->owner);
+		ucmd_unpin_owner(h->ops->owner);
 }
 
 /*
@@ -217,7 +240,7 @@ void ucmd_handler_cancel_all(struct ucmd_handler *h)
 		async->res = -ECANCELED;
 		async->res2 = 0;
 		async->kind = UCMD_DONE_CANCELLED;
-		module_put(h->ops->owner);
+		ucmd_unpin_owner(h->ops->owner);
 		ucmd_handler_put(h);
 		/* @async may be freed from here on. */
 		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
@@ -281,13 +304,13 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-EBUSY);
 	}
-	if (!try_module_get(req->h->ops->owner)) {
+	if (!ucmd_pin_owner(req->h->ops->owner)) {
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENODEV);
 	}
 	async = kzalloc(struct_size(async, priv, priv_size), gfp | __GFP_ACCOUNT);
 	if (!async) {
-		module_put(req->h->ops->owner);
+		ucmd_unpin_owner(req->h->ops->owner);
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENOMEM);
 	}

@@ -136,5 +136,7 @@ bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async);
 /* Counters exposed in /sys/class/misc/ucmd/ (ucmd_main.c). */
 extern atomic_long_t ucmd_nr_async;
 extern atomic_long_t ucmd_nr_cancelled;
+/* Module references deferred requests hold on ucmd itself. */
+extern atomic_long_t ucmd_nr_self_pins;
 
 #endif /* _UCMD_REQUEST_H */

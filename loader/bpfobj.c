@@ -470,8 +470,9 @@ err_close:
 static int do_unload(int argc, char **argv)
 {
 	char dir[PATH_MAX], pin[PATH_MAX + 8];
-	struct inst inst;
-	int fd, err, found;
+	struct inst_ids ids;
+	struct inst inst, *all;
+	int fd, err, found, n;
 
 	if (argc != 1) {
 		p_err("usage: %s %s unload NAME", bin_name, kind_word);
@@ -493,6 +494,9 @@ static int do_unload(int argc, char **argv)
 			p_err("'%s' is not loaded", argv[0]);
 		return -1;
 	}
+	/* What the kernel frees after the detach, to wait for below. */
+	if (inst_ids_collect(fd, &ids))
+		ids.nr_maps = ids.nr_progs = 0;	/* then only bpf_refs */
 	err = bpf_link_detach(fd);
 	close(fd);
 	if (err) {
@@ -501,6 +505,10 @@ static int do_unload(int argc, char **argv)
 		return -1;
 	}
 	remove_pins(dir);
+	n = read_instances(&all);
+	if (n >= 0)
+		free(all);
+	inst_wait_released(&ids, n == 0, argv[0]);
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 

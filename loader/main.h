@@ -55,6 +55,24 @@ int do_rule(int argc, char **argv);
 /* rule.c: "allow" | "deny [ERRNO]" -> 0 | -errno; tokens used, or -1. */
 int parse_verdict(int argc, char **argv, int *verdict);
 int rules_set_default(int fd, int verdict);
+/*
+ * release.c: the BPF objects of an attached instance, noted before unload
+ * so that it can wait for the kernel to free them.
+ */
+#define INST_IDS_MAX	64
+struct inst_ids {
+	__u32 maps[INST_IDS_MAX];
+	__u32 progs[INST_IDS_MAX];
+	int nr_maps, nr_progs;
+};
+/* From the instance's struct_ops link: 0 or -errno. */
+int inst_ids_collect(int link_fd, struct inst_ids *ids);
+/*
+ * Wait (up to 10 s per stage) until none of @ids names an object and, if
+ * @last (no instance left attached), until sysfs bpf_refs is 0. 0, or
+ * -EBUSY after a warning naming @name.
+ */
+int inst_wait_released(const struct inst_ids *ids, bool last, const char *name);
 int do_trace(int argc, char **argv);
 int do_stats(int argc, char **argv);
 

@@ -8,6 +8,8 @@
 set -u
 UCMD_F_BPF=$((1 << 9))
 
+# rings an earlier test closed are torn down asynchronously (io_ring_exit_work)
+# and hold their /dev/ucmd file until then
 reload() {
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		rmmod ucmd 2> /dev/null && break
