@@ -169,6 +169,7 @@ struct ucmd_ops {
 struct ucmd_bpf_op {
 	struct ucmd_handler_ops hops;
 	struct ucmd_bpf_inst *inst;
+	struct ucmd_handler *h;		/* while unregistering */
 };
 
 struct ucmd_bpf_inst {
@@ -313,8 +314,8 @@ void ucmd_bpf_release(u64 file_id)
 	rcu_read_unlock();
 }
 
-static int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
-			  unsigned int issue_flags)
+int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
+		   unsigned int issue_flags)
 {
 	struct io_uring_cmd *cmd;
 	struct ucmd_bpf_ctx ctx;
@@ -675,12 +676,17 @@ static int ucmd_ops_init_member(const struct btf_type *t,
 	return 0;
 }
 
+/* ucmd_unregister_handler() for every op, with one RCU grace period. */
 static void ucmd_bpf_unregister_ops(struct ucmd_bpf_inst *inst)
 {
 	unsigned int i;
 
 	for (i = 0; i < inst->nr_ops; i++)
-		ucmd_unregister_handler(&inst->bops[i].hops);
+		inst->bops[i].h = ucmd_handler_unpublish(&inst->bops[i].hops);
+	synchronize_rcu();
+	for (i = 0; i < inst->nr_ops; i++)
+		if (inst->bops[i].h)
+			ucmd_handler_retire(inst->bops[i].h);
 	kfree(inst->bops);
 }
 

@@ -8,6 +8,8 @@
 
 #include <linux/types.h>
 
+struct ucmd_req;
+
 /*
  * Attached instances with ->validate; the dispatcher skips the validators
  * while it is 0 (ucmd_bpf.c says why it is not a static key).
@@ -19,6 +21,9 @@ ssize_t ucmd_bpf_status(char *buf);
 int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 		      bool reissue, u64 file_id, char *who);
 void ucmd_bpf_release(u64 file_id);
+/* ->issue of every BPF handler (called directly by the dispatcher). */
+int ucmd_bpf_issue(struct ucmd_req *req, const void *payload,
+		   unsigned int issue_flags);
 ssize_t ucmd_bpf_read(char *buf, loff_t off, size_t count);
 
 #endif /* _UCMD_BPF_H */

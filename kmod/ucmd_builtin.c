@@ -25,14 +25,15 @@
 
 #include "ucmd_request.h"
 #include "ucmd_builtin.h"
+#include "ucmd_registry.h"
 #include "ucmd_bpf.h"
 #include "ucmd_compat.h"
 
 /* Runs DELAY's work; unbound so a delay never waits behind a busy CPU. */
 static struct workqueue_struct *ucmd_wq;
 
-static int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
-			  unsigned int issue_flags)
+int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
+		   unsigned int issue_flags)
 {
 	return 0;
 }
@@ -82,8 +83,8 @@ static bool ucmd_res_valid(s32 res)
 	return res > -ERESTARTSYS;
 }
 
-static int ucmd_echo_issue(struct ucmd_req *req, const void *payload,
-			   unsigned int issue_flags)
+int ucmd_echo_issue(struct ucmd_req *req, const void *payload,
+		    unsigned int issue_flags)
 {
 	const struct ucmd_echo *p = payload;
 
@@ -248,11 +249,17 @@ err_unregister:
 	return ret;
 }
 
+/* ucmd_unregister_handler() for each, with one RCU grace period. */
 void ucmd_builtin_exit(void)
 {
+	struct ucmd_handler *h[ARRAY_SIZE(ucmd_builtins)];
 	int i;
 
 	for (i = ARRAY_SIZE(ucmd_builtins) - 1; i >= 0; i--)
-		ucmd_unregister_handler(&ucmd_builtins[i]);
+		h[i] = ucmd_handler_unpublish(&ucmd_builtins[i]);
+	synchronize_rcu();
+	for (i = ARRAY_SIZE(ucmd_builtins) - 1; i >= 0; i--)
+		if (h[i])
+			ucmd_handler_retire(h[i]);
 	destroy_workqueue(ucmd_wq);
 }

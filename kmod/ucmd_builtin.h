@@ -13,6 +13,11 @@ int ucmd_builtin_init(void);
 void ucmd_builtin_exit(void);
 u64 ucmd_features(void);
 
+/* Called directly by the dispatcher (ucmd_call_issue()). */
+int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
+		   unsigned int issue_flags);
+int ucmd_echo_issue(struct ucmd_req *req, const void *payload,
+		    unsigned int issue_flags);
 int ucmd_read_issue(struct ucmd_req *req, const void *payload,
 		    unsigned int issue_flags);
 int ucmd_write_issue(struct ucmd_req *req, const void *payload,

@@ -11,6 +11,7 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_request.h"
+#include "ucmd_compat.h"
 #include "ucmd_file.h"
 #include "ucmd_bpf.h"
 
@@ -31,14 +32,15 @@
  */
 long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 {
-	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8);
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8) __ucmd_uninit;
 	struct ucmd_ioctl_req ireq = {
+		.req.ref = 1,	/* once ucmd_handler_get() succeeded */
 		.req.ioctl = 1,
 		.uf = file->private_data,
 	};
 	struct ucmd_req *req = &ireq.req;
 	size_t size = _IOC_SIZE(cmd_op);
-	char policy[UCMD_NAME_LEN];
+	char policy[UCMD_NAME_LEN] __ucmd_uninit;
 	long ret;
 
 	if (size > sizeof(payload))

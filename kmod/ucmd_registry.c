@@ -109,18 +109,18 @@ err_free:
 EXPORT_SYMBOL_GPL(ucmd_register_handler);
 
 /**
- * ucmd_unregister_handler() - remove a handler and wait for its requests
+ * ucmd_handler_unpublish() - take a handler out of the cmd_op table
  * @ops: the table passed to ucmd_register_handler()
  *
- * New requests for the cmd_op get -EOPNOTSUPP at once. Deferred requests
- * marked cancelable are offered to ops->cancel(); those it stops complete
- * with -ECANCELED. The call returns when every request that reached the
- * handler has completed. Unregistering a table that is not registered
- * does nothing.
+ * First half of an unregister: new lookups miss the handler; issues
+ * that found it before may still be using it without a reference (the
+ * inline issue, under RCU). The caller waits an RCU grace period, then
+ * calls ucmd_handler_retire(); one grace period serves many handlers.
  *
- * Context: process context, sleeps; must not be called from a handler.
+ * Context: process context, may sleep.
+ * Return: the handler, or NULL if @ops is not registered.
  */
-void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
+struct ucmd_handler *ucmd_handler_unpublish(const struct ucmd_handler_ops *ops)
 {
 	struct ucmd_handler __rcu **slot;
 	struct ucmd_handler *h = NULL;
@@ -136,15 +136,49 @@ void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
 			h = NULL;
 	}
 	mutex_unlock(&ucmd_table_lock);
-	if (!h)
-		return;
+	return h;
+}
 
+/**
+ * ucmd_handler_retire() - wait for an unpublished handler's requests, free it
+ * @h: from ucmd_handler_unpublish(), an RCU grace period ago
+ *
+ * After the grace period every request that found @h holds a reference
+ * (it deferred, or went to io-wq) or is finished: killing the reference
+ * and waiting for its release waits for exactly those.
+ *
+ * Context: process context, sleeps.
+ */
+void ucmd_handler_retire(struct ucmd_handler *h)
+{
 	percpu_ref_kill(&h->ref);
 	ucmd_handler_cancel_all(h);
 	wait_for_completion(&h->released);
 	percpu_ref_exit(&h->ref);
+	pr_debug("unregistered %s\n", h->ops->name);
 	kfree_rcu(h, rcu);
-	pr_debug("unregistered %s\n", ops->name);
+}
+
+/**
+ * ucmd_unregister_handler() - remove a handler and wait for its requests
+ * @ops: the table passed to ucmd_register_handler()
+ *
+ * New requests for the cmd_op get -EOPNOTSUPP at once. Deferred requests
+ * marked cancelable are offered to ops->cancel(); those it stops complete
+ * with -ECANCELED. The call returns when every request that reached the
+ * handler has completed (after at least one RCU grace period). Unregistering
+ * a table that is not registered does nothing.
+ *
+ * Context: process context, sleeps; must not be called from a handler.
+ */
+void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
+{
+	struct ucmd_handler *h = ucmd_handler_unpublish(ops);
+
+	if (!h)
+		return;
+	synchronize_rcu();	/* the inline issues that found it unpinned */
+	ucmd_handler_retire(h);
 }
 EXPORT_SYMBOL_GPL(ucmd_unregister_handler);
 

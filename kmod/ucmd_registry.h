@@ -45,6 +45,26 @@ struct ucmd_handler {
 extern struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
 
 /**
+ * ucmd_handler_lookup() - look up the handler of a cmd_op, unpinned
+ * @cmd_op: the cmd_op; its type and number select the handler
+ *
+ * O(1): two loads. Unregister clears the slot and waits an RCU grace
+ * period before it kills the handler's reference, so the handler found
+ * here can be used, and pinned with percpu_ref_get(), until the caller's
+ * read-side section ends.
+ *
+ * Context: rcu_read_lock() held.
+ * Return: the handler, or NULL if none is registered.
+ */
+static inline struct ucmd_handler *ucmd_handler_lookup(u32 cmd_op)
+{
+	struct ucmd_handler __rcu **page;
+
+	page = rcu_dereference(ucmd_table[_IOC_TYPE(cmd_op)]);
+	return page ? rcu_dereference(page[_IOC_NR(cmd_op)]) : NULL;
+}
+
+/**
  * ucmd_handler_get() - look up the handler of a cmd_op and pin it
  * @cmd_op: the cmd_op; its type and number select the handler
  *
@@ -56,16 +76,12 @@ extern struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
  */
 static inline struct ucmd_handler *ucmd_handler_get(u32 cmd_op)
 {
-	struct ucmd_handler __rcu **page;
-	struct ucmd_handler *h = NULL;
+	struct ucmd_handler *h;
 
 	rcu_read_lock();
-	page = rcu_dereference(ucmd_table[_IOC_TYPE(cmd_op)]);
-	if (page) {
-		h = rcu_dereference(page[_IOC_NR(cmd_op)]);
-		if (h && !percpu_ref_tryget_live_rcu(&h->ref))
-			h = NULL;
-	}
+	h = ucmd_handler_lookup(cmd_op);
+	if (h && !percpu_ref_tryget_live_rcu(&h->ref))
+		h = NULL;
 	rcu_read_unlock();
 	return h;
 }
@@ -78,5 +94,7 @@ static inline void ucmd_handler_put(struct ucmd_handler *h)
 int ucmd_registry_init(void);
 void ucmd_registry_exit(void);
 void ucmd_handler_cancel_all(struct ucmd_handler *h);
+struct ucmd_handler *ucmd_handler_unpublish(const struct ucmd_handler_ops *ops);
+void ucmd_handler_retire(struct ucmd_handler *h);
 
 #endif /* _UCMD_REGISTRY_H */

@@ -162,6 +162,7 @@ void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	bool deferred = async;
 	bool detached = deferred && async->detached;
 	bool cqe32 = (issue_flags & IO_URING_F_CQE32) || (deferred && async->cqe32);
+	bool pinned = req->ref;
 
 	res = ucmd_fixup_res(res);
 	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
@@ -169,7 +170,7 @@ void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	if (!h)
 		return;		/* failed before lookup: holds nothing */
 	ucmd_async_free(h, async);
-	if (!detached)
+	if (!detached && pinned)
 		ucmd_handler_put(h);
 }
 
@@ -307,6 +308,15 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 	if (!ucmd_pin_owner(req->h->ops->owner)) {
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENODEV);
+	}
+	if (!req->ref) {
+		/*
+		 * An inline issue, in the RCU read-side section of its
+		 * lookup: the handler's reference is not killed before
+		 * that section ends (ucmd_handler_retire()).
+		 */
+		percpu_ref_get(&req->h->ref);
+		req->ref = 1;
 	}
 	async = kzalloc(struct_size(async, priv, priv_size), gfp | __GFP_ACCOUNT);
 	if (!async) {

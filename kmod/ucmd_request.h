@@ -78,7 +78,12 @@ struct ucmd_async {
  * struct ucmd_req - per-request state kept in the io_uring_cmd PDU (32 bytes)
  * @h: the handler, with a reference held from lookup to completion
  * @start_ns: ktime_get_ns() at the first issue if tracing was on, else 0
- *	      (62 bits: 146 years of uptime)
+ *	      (61 bits: 73 years of uptime)
+ * @ref: the request holds a reference on @h (percpu_ref): taken by the
+ *	 lookup of an issue that may sleep (io-wq) and of ioctl(), or by
+ *	 ucmd_req_defer(). The inline issue (IO_URING_F_NONBLOCK) that
+ *	 completes synchronously holds none: it runs in one RCU read-side
+ *	 section, which unregister waits for before it kills the reference
  * @ioctl: the request came through ioctl(): there is no io_uring request
  *	   (ucmd_req_cmd() is NULL) and it cannot be deferred
  * @defer_refused: ucmd_req_defer() refused an ioctl() request, whose
@@ -92,7 +97,8 @@ struct ucmd_async {
  */
 struct ucmd_req {
 	struct ucmd_handler *h;
-	u64 start_ns : 62;
+	u64 start_ns : 61;
+	u64 ref : 1;
 	u64 ioctl : 1;
 	u64 defer_refused : 1;
 	u64 res2;

@@ -7,8 +7,8 @@ ROUNDS=3
 SECS=0.3
 BATCHES="1 8 32 128"
 CONFIGS="io_uring-nop bare ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
-ioctl-nop ioctl-echo ucmd-delay0 ucmd-nop+rules ucmd-bpf-arith ucmd-nop+trace
-ucmd-nop+stats ucmd-nop-4096ops ucmd-nop-2rings"
+ioctl-nop ioctl-echo ucmd-delay0 ucmd-bpf-timer0 ucmd-nop+rules ucmd-echo+rules64
+ucmd-bpf-arith ucmd-nop+trace ucmd-nop+stats ucmd-nop-4096ops ucmd-nop-2rings"
 
 # ucmd.bench=CFG,CFG and ucmd.rounds=N on the kernel command line narrow
 # the run (make bench UCMD_BENCH=... for the measure-by-removing loop).
@@ -27,6 +27,29 @@ setup() {
 		# A rule for another op: every request is looked up and allowed.
 		ucmdctl policy load rules > /dev/null
 		ucmdctl rule add echo deny EPERM ;;
+	ucmd-echo+rules64)
+		# 64 rules, none matching the benchmark's requests (root, in
+		# the root cgroup, ECHO res 1 res2 2): ECHO's set has uid,
+		# gid and cgroup scopes and payload-field conditions, seven
+		# other ops 8 uid rules each.
+		ucmdctl policy load rules > /dev/null
+		mkdir -p /sys/fs/cgroup/bench
+		for r in "uid 1000" "gid 1000" "cgroup /sys/fs/cgroup/bench" \
+			"if res eq 12345" "if res2 gt 0x10000000000" \
+			"if res lt -4095" "if pad ne 0 if res eq 7" "if res2 mask 0x8000000000000000"; do
+			ucmdctl rule add echo deny EPERM $r || echo "BENCH-ERROR rule add echo $r"
+		done
+		for op in nop delay sum sleep read write get_features; do
+			for i in 1 2 3 4 5 6 7 8; do
+				ucmdctl rule add $op deny EPERM uid $((2000 + i)) ||
+					echo "BENCH-ERROR rule add $op"
+			done
+		done
+		[ "$(ucmdctl -j rule list | grep -o '"op"' | wc -l)" = 64 ] ||
+			echo "BENCH-ERROR rules64: $(ucmdctl rule list | wc -l) lines" ;;
+	ucmd-bpf-timer0)
+		# deferred in BPF, completed from a bpf_wq callback
+		ucmdctl handler load timer > /dev/null ;;
 	ucmd-bpf-arith)
 		ucmdctl handler load arith > /dev/null ;;
 	ucmd-nop+trace | ucmd-nop+stats)
@@ -45,7 +68,8 @@ setup() {
 
 teardown() {
 	case $1 in
-	ucmd-nop+rules) ucmdctl policy unload rules > /dev/null ;;
+	ucmd-nop+rules | ucmd-echo+rules64) ucmdctl policy unload rules > /dev/null ;;
+	ucmd-bpf-timer0) ucmdctl handler unload timer > /dev/null ;;
 	ucmd-bpf-arith) ucmdctl handler unload arith > /dev/null ;;
 	ucmd-nop+trace | ucmd-nop+stats) kill -INT $TP; wait $TP ;;
 	ucmd-nop-4096ops) rmmod ucmd_bare && insmod /ucmd_bare.ko ;;

@@ -44,6 +44,8 @@ static const struct config configs[] = {
 	{ "ioctl-echo", K_IOCTL, "/dev/ucmd", UCMD_CMD_ECHO, 0, 1 },
 	{ "ucmd-delay0", K_URING_CMD, "/dev/ucmd", UCMD_CMD_DELAY, 0, 1 },
 	{ "ucmd-nop+rules", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
+	{ "ucmd-echo+rules64", K_URING_CMD, "/dev/ucmd", UCMD_CMD_ECHO, 0, 1 },
+	{ "ucmd-bpf-timer0", K_URING_CMD, "/dev/ucmd", UCMD_TIMER_WAIT, 0, 1 },
 	{ "ucmd-bpf-arith", K_URING_CMD, "/dev/ucmd", UCMD_ARITH_ADD, 0, 1 },
 	{ "ucmd-nop+trace", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
 	{ "ucmd-nop+stats", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
