@@ -2,7 +2,7 @@
 /*
  * trace: every uring_cmd completion on /dev/ucmd, from the module's
  * ucmd:ucmd_complete tracepoint (tp_btf), as a struct ucmd_trace_event in
- * a BPF ring buffer, plus per-cmd_op counters and log2 latency histograms
+ * a BPF ring buffer, plus per-cmd_op counters and log-linear latency histograms
  * in the "stats" map. Filters are rodata, set by the loader before load.
  *
  * Loaded by ucmdctl through its skeleton, not by "policy load":
@@ -31,12 +31,21 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
+/* Per CPU: the counting program runs with migration disabled. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);	/* 2.5 KiB per op and CPU */
 	__type(key, __u32);			/* cmd_op */
 	__type(value, struct ucmd_op_stats);
 } stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ucmd_op_stats);
+} stats_zero SEC(".maps");
 
 static __always_inline __u32 log2_u64(__u64 v)
 {
@@ -53,23 +62,29 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 static void count(__u32 cmd_op, int res, __u64 latency_ns)
 {
-	struct ucmd_op_stats *st, zero = {};
-	__u32 slot = latency_ns ? log2_u64(latency_ns) : 0;
+	struct ucmd_op_stats *st;
+	__u32 slot = ucmd_hist_slot(latency_ns, log2_u64(latency_ns));
 
 	st = bpf_map_lookup_elem(&stats, &cmd_op);
 	if (!st) {
-		bpf_map_update_elem(&stats, &cmd_op, &zero, BPF_NOEXIST);
+		__u32 k = 0;
+		/* a zeroed value, too big for the stack */
+		struct ucmd_op_stats *zero = bpf_map_lookup_elem(&stats_zero, &k);
+
+		if (!zero)
+			return;
+		bpf_map_update_elem(&stats, &cmd_op, zero, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&stats, &cmd_op);
 		if (!st)
 			return;
 	}
-	__sync_fetch_and_add(&st->count, 1);
+	st->count++;
 	if (res < 0)
-		__sync_fetch_and_add(&st->errors, 1);
-	__sync_fetch_and_add(&st->lat_sum_ns, latency_ns);
+		st->errors++;
+	st->lat_sum_ns += latency_ns;
 	if (slot >= UCMD_HIST_SLOTS)
 		slot = UCMD_HIST_SLOTS - 1;
-	__sync_fetch_and_add(&st->hist[slot], 1);
+	st->hist[slot]++;
 }
 
 SEC("tp_btf/ucmd_complete")

@@ -178,15 +178,52 @@ struct ucmd_trace_event {
 	char	name[UCMD_NAME_LEN];
 };
 
-/* log2 latency buckets: bucket i counts latencies in [2^i, 2^(i+1)) ns. */
-#define UCMD_HIST_SLOTS		40
+/*
+ * Log-linear latency buckets, as HdrHistogram keeps them: each power of
+ * two [2^e, 2^(e+1)) ns is split into UCMD_HIST_SUB (8) equal buckets, so
+ * a bucket is at most 1/8 of its lower bound wide and its midpoint within
+ * 1/16 (6.25%) of any latency in it. Latencies below 8 ns have a bucket
+ * each; from 2^UCMD_HIST_MAX_EXP ns (about 18 minutes) on, the last.
+ * ucmd_hist_slot() maps a latency to its bucket, ucmd_hist_lo() gives a
+ * bucket's lower bound (the next bucket's is its upper bound).
+ */
+#define UCMD_HIST_SUB_BITS	3
+#define UCMD_HIST_SUB		(1U << UCMD_HIST_SUB_BITS)
+#define UCMD_HIST_MAX_EXP	40
+#define UCMD_HIST_SLOTS		(int)(UCMD_HIST_SUB + \
+				 (UCMD_HIST_MAX_EXP - UCMD_HIST_SUB_BITS) * UCMD_HIST_SUB + 1)
+
+static inline __u32 ucmd_hist_slot(__u64 ns, __u32 log2_ns)
+{
+	__u32 e = log2_ns;
+
+	if (ns < UCMD_HIST_SUB)
+		return ns;
+	if (e >= UCMD_HIST_MAX_EXP)
+		return UCMD_HIST_SLOTS - 1;
+	return UCMD_HIST_SUB + (e - UCMD_HIST_SUB_BITS) * UCMD_HIST_SUB +
+	       ((ns >> (e - UCMD_HIST_SUB_BITS)) & (UCMD_HIST_SUB - 1));
+}
+
+static inline __u64 ucmd_hist_lo(__u32 slot)
+{
+	__u32 e, sub;
+
+	if (slot < UCMD_HIST_SUB)
+		return slot;
+	e = UCMD_HIST_SUB_BITS + (slot - UCMD_HIST_SUB) / UCMD_HIST_SUB;
+	sub = (slot - UCMD_HIST_SUB) % UCMD_HIST_SUB;
+	return (__u64)(UCMD_HIST_SUB + sub) << (e - UCMD_HIST_SUB_BITS);
+}
 
 /**
- * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c
+ * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c, one
+ * copy per CPU (a per-CPU hash: no atomics); readers add the copies up
  * @count: completions
  * @errors: completions with a negative result
  * @lat_sum_ns: sum of their latencies, in nanoseconds
- * @hist: log2 histogram of latencies (UCMD_HIST_SLOTS buckets, ns)
+ * @hist: log-linear histogram of latencies, ns (UCMD_HIST_SLOTS buckets,
+ *	  ucmd_hist_slot())
  */
 struct ucmd_op_stats {
 	__u64	count;

@@ -6,7 +6,7 @@
  * counted and reported.
  *
  * ucmdctl stats: per-cmd_op count, errors and latency percentiles from
- * the same program's in-kernel counters, with --hist a log2 histogram
+ * the same program's in-kernel counters, with --hist a histogram in log2 rows
  * drawn as bpftrace draws them.
  */
 #include <errno.h>
@@ -272,17 +272,39 @@ int do_trace(int argc, char **argv)
 	return err ? -1 : 0;
 }
 
-/* Upper bound, in ns, of the bucket holding the q-quantile. */
+/*
+ * The q-quantile, in ns: the midpoint of the bucket holding it, within
+ * 6.25% of every latency in that bucket (see UCMD_HIST_SUB).
+ */
 static unsigned long long quantile(const struct ucmd_op_stats *st, double q)
 {
 	unsigned long long want = (unsigned long long)(q * st->count + 0.999999), seen = 0;
 
 	for (int i = 0; i < UCMD_HIST_SLOTS; i++) {
 		seen += st->hist[i];
-		if (seen >= want && st->hist[i])
-			return 1ULL << (i + 1);
+		if (seen >= want && st->hist[i]) {
+			unsigned long long lo = ucmd_hist_lo(i);
+
+			return i == UCMD_HIST_SLOTS - 1 ? lo : (lo + ucmd_hist_lo(i + 1)) / 2;
+		}
 	}
 	return 0;
+}
+
+/* Latencies in [2^e, 2^(e+1)) ns: the sum of that power's buckets. */
+static unsigned long long log2_count(const struct ucmd_op_stats *st, int e)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < UCMD_HIST_SLOTS; i++) {
+		unsigned long long lo = ucmd_hist_lo(i);
+
+		if (!lo)
+			lo = 1;	/* 0 ns: drawn with [1, 2) */
+		if (lo >= (1ULL << e) && lo < (2ULL << e))
+			n += st->hist[i];
+	}
+	return n;
 }
 
 static void fmt_ns(char *buf, size_t len, unsigned long long v)
@@ -297,25 +319,26 @@ static void fmt_ns(char *buf, size_t len, unsigned long long v)
 	snprintf(buf, len, "%llu%s", v, units[u]);
 }
 
-/* bpftrace's hist() layout: [lo, hi)  count |@@@@...| */
+/* bpftrace's hist() layout, log2 rows: [lo, hi)  count |@@@@...| */
 static void print_hist(const char *op, const struct ucmd_op_stats *st)
 {
-	unsigned long long max = 0;
+	unsigned long long max = 0, c[UCMD_HIST_MAX_EXP + 1];
 	int first = -1, last = -1;
 
-	for (int i = 0; i < UCMD_HIST_SLOTS; i++) {
-		if (!st->hist[i])
+	for (int e = 0; e <= UCMD_HIST_MAX_EXP; e++) {
+		c[e] = log2_count(st, e);
+		if (!c[e])
 			continue;
 		if (first < 0)
-			first = i;
-		last = i;
-		if (st->hist[i] > max)
-			max = st->hist[i];
+			first = e;
+		last = e;
+		if (c[e] > max)
+			max = c[e];
 	}
 	printf("@latency_ns[%s]:\n", op);
 	for (int i = first; i >= 0 && i <= last; i++) {
 		char lo[24], hi[24], bar[53];
-		int w = max ? (int)(st->hist[i] * 52 / max) : 0;
+		int w = max ? (int)(c[i] * 52 / max) : 0;
 
 		fmt_ns(lo, sizeof(lo), 1ULL << i);
 		fmt_ns(hi, sizeof(hi), 1ULL << (i + 1));
@@ -323,10 +346,22 @@ static void print_hist(const char *op, const struct ucmd_op_stats *st)
 		memset(bar + w, ' ', 52 - w);
 		bar[52] = '\0';
 		printf("[%s, %s)%*s%8llu |%s|\n", lo, hi,
-		       (int)(16 - (int)strlen(lo) - (int)strlen(hi)), "",
-		       (unsigned long long)st->hist[i], bar);
+		       (int)(16 - (int)strlen(lo) - (int)strlen(hi)), "", c[i], bar);
 	}
 	printf("\n");
+}
+
+/* Add up @ncpu per-CPU copies of an op's counters. */
+static void sum_cpus(struct ucmd_op_stats *dst, const struct ucmd_op_stats *pc, int ncpu)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (int c = 0; c < ncpu; c++) {
+		dst->count += pc[c].count;
+		dst->errors += pc[c].errors;
+		dst->lat_sum_ns += pc[c].lat_sum_ns;
+		for (int i = 0; i < UCMD_HIST_SLOTS; i++)
+			dst->hist[i] += pc[c].hist[i];
+	}
 }
 
 #define MAX_OPS 1024	/* the stats map's max_entries */
@@ -345,6 +380,8 @@ int do_stats(int argc, char **argv)
 {
 	static struct ucmd_op_stats st[MAX_OPS];
 	__u32 keys[MAX_OPS], *prev = NULL;
+	struct ucmd_op_stats *pc;
+	int ncpu;
 	struct json_object *arr = NULL;
 	struct trace_bpf *skel;
 	struct opts o;
@@ -355,8 +392,8 @@ int do_stats(int argc, char **argv)
 		fprintf(stderr,
 			"Usage: %s [-j] stats [--hist] [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
 			"  Counts completions until Ctrl-C or --duration, then prints per cmd_op:\n"
-			"  count, errors, p50/p99 latency (log2 bucket bounds) and, with --hist,\n"
-			"  the log2 latency histogram.\n", bin_name);
+			"  count, errors, average and p50/p99 latency (log-linear buckets: within\n"
+			"  6.25%%) and, with --hist, the latency histogram in log2 rows.\n", bin_name);
 		return 0;
 	}
 	if (parse_opts(argc, argv, &o, true))
@@ -370,13 +407,21 @@ int do_stats(int argc, char **argv)
 	while (!exiting && (!end || now_s() < end))
 		usleep(50000);
 
-	/* Read every cmd_op's counters once, then print them. */
+	/* Read every cmd_op's counters once (one copy per CPU), then print. */
+	ncpu = libbpf_num_possible_cpus();
+	pc = ncpu > 0 ? calloc(ncpu, sizeof(*pc)) : NULL;
+	if (!pc) {
+		p_err("cannot size the per-CPU counters: %s", strerror(ncpu < 0 ? -ncpu : ENOMEM));
+		trace_bpf__destroy(skel);
+		return -1;
+	}
 	fd = bpf_map__fd(skel->maps.stats);
 	while (n < MAX_OPS && !bpf_map_get_next_key(fd, prev, &keys[n])) {
 		prev = &keys[n];
-		if (!bpf_map_lookup_elem(fd, &keys[n], &st[n]))
-			n++;
+		if (!bpf_map_lookup_elem(fd, &keys[n], pc))
+			sum_cpus(&st[n++], pc, ncpu);
 	}
+	free(pc);
 	if (json_output)
 		arr = json_object_new_array();
 	else
@@ -400,8 +445,21 @@ int do_stats(int argc, char **argv)
 					       json_object_new_uint64(quantile(&st[i], 0.5)));
 			json_object_object_add(o, "p99_ns",
 					       json_object_new_uint64(quantile(&st[i], 0.99)));
-			for (int b = 0; b < UCMD_HIST_SLOTS; b++)
-				json_object_array_add(h, json_object_new_uint64(st[i].hist[b]));
+			/* the buckets that counted something: [lo_ns, hi_ns) */
+			for (int b = 0; b < UCMD_HIST_SLOTS; b++) {
+				struct json_object *bo;
+
+				if (!st[i].hist[b])
+					continue;
+				bo = json_object_new_object();
+				json_object_object_add(bo, "lo_ns",
+						       json_object_new_uint64(ucmd_hist_lo(b)));
+				json_object_object_add(bo, "hi_ns", b == UCMD_HIST_SLOTS - 1 ? NULL :
+						       json_object_new_uint64(ucmd_hist_lo(b + 1)));
+				json_object_object_add(bo, "count",
+						       json_object_new_uint64(st[i].hist[b]));
+				json_object_array_add(h, bo);
+			}
 			json_object_object_add(o, "hist", h);
 			json_object_array_add(arr, o);
 		} else {
