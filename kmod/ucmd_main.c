@@ -76,14 +76,15 @@ static atomic_long_t ucmd_nr_open = ATOMIC_LONG_INIT(0);
 
 /*
  * References on ucmd.ko held by neither an open file nor a deferred
- * request: those of BPF objects (a ucmd_ops struct_ops map, attached or
- * not; a program calling ucmd kfuncs; a map whose values hold ucmd
- * kptrs), which the BPF core drops in stages after the objects' last
- * fd, pin or link is gone (RCU grace periods, workqueues). rmmod
- * succeeds once this is 0 and no file is open. An open() or close() in
- * progress may count for an instant.
+ * request: one per module that uses ucmd's symbols (a handler module;
+ * they are listed in /sys/module/ucmd/holders/), and those of BPF
+ * objects (a ucmd_ops struct_ops map, attached or not; a program calling
+ * ucmd kfuncs; a map whose values hold ucmd kptrs), which the BPF core
+ * drops in stages after the objects' last fd, pin or link is gone (RCU
+ * grace periods, workqueues). rmmod succeeds once this is 0 and no file
+ * is open. An open() or close() in progress may count for an instant.
  */
-static ssize_t bpf_refs_show(struct device *dev, struct device_attribute *attr,
+static ssize_t module_refs_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
 	long refs = 0;
@@ -94,7 +95,7 @@ static ssize_t bpf_refs_show(struct device *dev, struct device_attribute *attr,
 #endif
 	return sysfs_emit(buf, "%ld\n", max(refs, 0L));
 }
-static DEVICE_ATTR_RO(bpf_refs);
+static DEVICE_ATTR_RO(module_refs);
 
 /* "available", or "unavailable: REASON" (no module BTF, ...). */
 static ssize_t bpf_show(struct device *dev, struct device_attribute *attr,
@@ -123,7 +124,7 @@ static struct attribute *ucmd_attrs[] = {
 	&dev_attr_cancelled.attr,
 	&dev_attr_features.attr,
 	&dev_attr_bpf.attr,
-	&dev_attr_bpf_refs.attr,
+	&dev_attr_module_refs.attr,
 	NULL,
 };
 

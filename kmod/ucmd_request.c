@@ -102,7 +102,7 @@ void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 /*
  * References a deferred request holds on its handler's module. Those on
  * ucmd itself (built-in and BPF handlers) are counted, so that sysfs
- * bpf_refs can tell them from the references BPF objects hold.
+ * module_refs can tell them from the references BPF objects hold.
  */
 atomic_long_t ucmd_nr_self_pins = ATOMIC_LONG_INIT(0);
 

@@ -496,7 +496,7 @@ static int do_unload(int argc, char **argv)
 	}
 	/* What the kernel frees after the detach, to wait for below. */
 	if (inst_ids_collect(fd, &ids))
-		ids.nr_maps = ids.nr_progs = 0;	/* then only bpf_refs */
+		ids.nr_maps = ids.nr_progs = 0;	/* then only module_refs */
 	err = bpf_link_detach(fd);
 	close(fd);
 	if (err) {

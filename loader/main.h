@@ -69,8 +69,9 @@ struct inst_ids {
 int inst_ids_collect(int link_fd, struct inst_ids *ids);
 /*
  * Wait (up to 10 s per stage) until none of @ids names an object and, if
- * @last (no instance left attached), until sysfs bpf_refs is 0. 0, or
- * -EBUSY after a warning naming @name.
+ * @last (no instance left attached), until sysfs module_refs counts only
+ * the modules in /sys/module/ucmd/holders/. 0, or -EBUSY after a warning
+ * naming @name.
  */
 int inst_wait_released(const struct inst_ids *ids, bool last, const char *name);
 int do_trace(int argc, char **argv);

@@ -13,9 +13,11 @@
  * notes the ids of all of them (the map's value holds its programs' ids,
  * as `bpftool struct_ops dump` shows; each program's info its maps'); after,
  * it waits until none of those ids names an object, and, when no instance
- * is left attached, until ucmd.ko's sysfs bpf_refs is 0, so that rmmod
- * right after succeeds.
+ * is left attached, until ucmd.ko's sysfs module_refs counts only the
+ * modules that use ucmd (/sys/module/ucmd/holders/), so that rmmod right
+ * after succeeds once they are gone.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,9 +185,24 @@ static bool id_alive(bool map, __u32 id)
 	return true;
 }
 
-static long bpf_refs(void)
+/* Modules using ucmd's symbols: each holds one of module_refs. */
+static long holders(void)
 {
-	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf_refs", "r");
+	DIR *d = opendir("/sys/module/ucmd/holders");
+	struct dirent *de;
+	long n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+static long module_refs(void)
+{
+	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/module_refs", "r");
 	long v = -1;
 
 	if (f) {
@@ -219,7 +236,7 @@ int inst_wait_released(const struct inst_ids *ids, bool last, const char *name)
 	if (!last)
 		return 0;
 	end = now_ms() + WAIT_MS;
-	while ((refs = bpf_refs()) > 0 && now_ms() < end)
+	while ((refs = module_refs() - holders()) > 0 && now_ms() < end)
 		usleep(2000);
 	if (refs > 0) {
 		fprintf(stderr, "Warning: %ld references to ucmd.ko are still held by BPF objects ucmdctl did not load; rmmod fails until they are closed\n",

@@ -33,11 +33,13 @@ setup() {
 		# gid and cgroup scopes and payload-field conditions, seven
 		# other ops 8 uid rules each.
 		ucmdctl policy load rules > /dev/null
+		[ -e /sys/fs/cgroup/cgroup.controllers ] ||
+			mount -t cgroup2 none /sys/fs/cgroup
 		mkdir -p /sys/fs/cgroup/bench
-		for r in "uid 1000" "gid 1000" "cgroup /sys/fs/cgroup/bench" \
+		for rl in "uid 1000" "gid 1000" "cgroup /sys/fs/cgroup/bench" \
 			"if res eq 12345" "if res2 gt 0x10000000000" \
 			"if res lt -4095" "if pad ne 0 if res eq 7" "if res2 mask 0x8000000000000000"; do
-			ucmdctl rule add echo deny EPERM $r || echo "BENCH-ERROR rule add echo $r"
+			ucmdctl rule add echo deny EPERM $rl || echo "BENCH-ERROR rule add echo $rl"
 		done
 		for op in nop delay sum sleep read write get_features; do
 			for i in 1 2 3 4 5 6 7 8; do
