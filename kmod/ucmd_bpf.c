@@ -208,8 +208,13 @@ static void ucmd_bpf_ctx_init(struct ucmd_bpf_ctx *ctx, u32 cmd_op,
 	ctx->cmd_op = cmd_op;
 	ctx->payload_len = _IOC_SIZE(cmd_op);
 	ctx->issue_flags = issue_flags;
-	ctx->uid = from_kuid(&init_user_ns, cred->fsuid);
-	ctx->gid = from_kgid(&init_user_ns, cred->fsgid);
+	/*
+	 * A kuid_t holds the id in the initial user namespace (KUIDT_INIT(),
+	 * include/linux/uidgid.h): what from_kuid(&init_user_ns, ...) returns,
+	 * without its extent search on every request.
+	 */
+	ctx->uid = __kuid_val(cred->fsuid);
+	ctx->gid = __kgid_val(cred->fsgid);
 	ctx->pid = task_tgid_nr(current);
 	ctx->reissue = reissue;
 	ctx->file_id = file_id;

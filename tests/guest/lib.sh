@@ -25,6 +25,22 @@ errline() {
 	cat /tmp/errline.err
 }
 
+# start_ucmdctl FILE ARGS...: ucmdctl ARGS (trace, stats) in the background,
+# stdout to FILE and stderr to FILE.err, until it says it is attached
+# ("Hit Ctrl-C"); its pid in BGPID
+start_ucmdctl() {
+	out=$1; shift
+	ucmdctl "$@" > "$out" 2> "$out.err" &
+	BGPID=$!
+	for i in $(seq 50); do
+		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	cat "$out.err" "$out" >&2
+	ucmdctl -d trace --duration 1 2>&1 | grep -v '^libbpf: \(elf\|sec\|map\|prog\|CO-RE\)' | tail -25 >&2
+	fail "ucmdctl $* did not start"
+}
+
 # Stop what the test started in the background, and detach whatever a
 # failed run left attached.
 cleanup() {

@@ -11,18 +11,6 @@
 set -u
 cleanup
 
-start() {	# start FILE ARGS...: ucmdctl ARGS in the background, until attached
-	out=$1; shift
-	ucmdctl "$@" > "$out" 2> "$out.err" &
-	eval "$out_pid=\$!"
-	for i in $(seq 50); do
-		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
-		sleep 0.1
-	done
-	cat "$out.err" >&2
-	fail "ucmdctl $* did not start"
-}
-
 # nth FILE N: the N-th smallest number in FILE
 nth() { sort -n "$1" | sed -n "${2}p"; }
 # within GOT WANT: |GOT - WANT| <= 10% of WANT
@@ -30,8 +18,8 @@ within() { awk -v g="$1" -v w="$2" 'BEGIN { d = g - w; if (d < 0) d = -d; exit !
 
 check() {	# check NAME FIRST_US STEP_US
 	name=$1
-	out_pid=TP; start /tmp/pt -j trace --op delay
-	out_pid=SP; start /tmp/ps -j stats --op delay
+	start_ucmdctl /tmp/pt -j trace --op delay; TP=$BGPID
+	start_ucmdctl /tmp/ps -j stats --op delay; SP=$BGPID
 	i=0
 	while [ $i -lt 100 ]; do
 		ucmdctl cmd delay $(( $2 + $3 * i )) > /dev/null || fail "$name: delay"

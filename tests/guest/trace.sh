@@ -9,19 +9,7 @@
 set -u
 cleanup
 
-start() {	# start FILE ARGS...: ucmdctl ARGS in the background, until attached
-	out=$1; shift
-	ucmdctl "$@" > "$out" 2> "$out.err" &
-	TP=$!
-	for i in $(seq 50); do
-		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
-		sleep 0.1
-	done
-	cat "$out.err" >&2
-	cat "$out" >&2
-	ucmdctl -d trace --duration 1 2>&1 | grep -v '^libbpf: \(elf\|sec\|map\|prog\|CO-RE\)' | tail -25 >&2
-	fail "tracer did not start ($*)"
-}
+start() { start_ucmdctl "$@"; TP=$BGPID; }
 stop() { kill -INT $TP; wait $TP || fail "tracer exited $?"; }
 count() { grep -c "$2" "$1"; }
 expect_count() {	# FILE PATTERN N

@@ -6,7 +6,7 @@
 ROUNDS=3
 SECS=0.3
 BATCHES="1 8 32 128"
-CONFIGS="io_uring-nop bare ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
+CONFIGS="io_uring-nop bare bare-sqe128-cqe32 ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
 ioctl-nop ioctl-echo ucmd-delay0 ucmd-bpf-timer0 ucmd-nop+rules ucmd-echo+rules64
 ucmd-bpf-arith ucmd-nop+trace ucmd-nop+stats ucmd-nop-4096ops ucmd-nop-2rings"
 

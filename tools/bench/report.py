@@ -71,6 +71,9 @@ targets = [t for t in (
     tgt("ucmd NOP / bare .uring_cmd", "ucmd-nop", "bare", 1, 0.95, "icount"),
     tgt("ucmd NOP / bare .uring_cmd", "ucmd-nop", "bare", 128, 0.95, "icount"),
     tgt("ucmd ECHO SQE128+CQE32 / bare", "ucmd-echo-sqe128-cqe32", "bare", 128, 0.90, "icount"),
+    # the same ring shape under both: what ucmd adds, not what the ring costs
+    tgt("ucmd ECHO SQE128+CQE32 / bare on SQE128+CQE32", "ucmd-echo-sqe128-cqe32",
+        "bare-sqe128-cqe32", 128, 0.90, "icount"),
     tgt("uring_cmd NOP / ioctl NOP", "ucmd-nop", "ioctl-nop", 32, 2.0, "wall"),
     tgt("rules policy, 64 rules / no policy (ECHO)", "ucmd-echo+rules64", "ucmd-echo", 128, 0.90, "icount"),
     tgt("in-kernel stats / none", "ucmd-nop+stats", "ucmd-nop", 128, 0.90, "icount"),

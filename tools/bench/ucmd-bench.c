@@ -35,6 +35,8 @@ struct config {
 static const struct config configs[] = {
 	{ "io_uring-nop", K_NOP, NULL, 0, 0, 1 },
 	{ "bare", K_URING_CMD, "/dev/ucmd_bare", 0, 0, 1 },
+	{ "bare-sqe128-cqe32", K_URING_CMD, "/dev/ucmd_bare", 0,
+	  IORING_SETUP_SQE128 | IORING_SETUP_CQE32, 1 },
 	{ "ucmd-nop", K_URING_CMD, "/dev/ucmd", UCMD_CMD_NOP, 0, 1 },
 	{ "ucmd-echo", K_URING_CMD, "/dev/ucmd", UCMD_CMD_ECHO, 0, 1 },
 	{ "ucmd-echo-sqe128-cqe32", K_URING_CMD, "/dev/ucmd", UCMD_CMD_ECHO,
