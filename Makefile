@@ -192,7 +192,7 @@ fuzz: guest
 
 # Benchmarks: one guest boot, every configuration interleaved over rounds;
 # tables, JSON and a chart under build/bench/. Not part of make check.
-$(B)/kmod/ucmd_bare.ko: $(B)/kmod/ucmd.ko tools/bench/ucmd_bare.c tools/bench/Kbuild kmod/ucmd_handler.h
+$(B)/kmod/ucmd_bare.ko: $(B)/kmod/ucmd.ko tools/bench/ucmd_bare.c tools/bench/Kbuild kmod/ucmd_handler.h kmod/ucmd_compat.h
 	@mkdir -p $(KSRC)/tools/bench
 	@cp -p tools/bench/ucmd_bare.c tools/bench/Kbuild $(KSRC)/tools/bench/
 	@$(KRUN) $(MAKE) -s -C $(KDIR) M=$(CURDIR)/$(KSRC)/tools/bench clean

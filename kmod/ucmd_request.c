@@ -62,27 +62,6 @@ struct ucmd_file *ucmd_req_file(struct ucmd_req *req)
 	return ucmd_req_cmd(req)->file->private_data;
 }
 
-/*
- * The result userspace gets. io_issue_sqe() maps the restart codes of a
- * plain return to -EINTR (io_fixup_restart_res(), io_uring/io_uring.h),
- * io_uring_cmd_done() posts what it is given: map them here, for every
- * path. -EIOCBQUEUED is never a result: a handler that completes with it
- * is broken.
- */
-int ucmd_fixup_res(int res)
-{
-	switch (res) {
-	case -ERESTARTSYS:
-	case -ERESTARTNOINTR:
-	case -ERESTARTNOHAND:
-	case -ERESTART_RESTARTBLOCK:
-		return -EINTR;
-	case -EIOCBQUEUED:
-		return -EIO;
-	}
-	return res;
-}
-
 /* @name: NULL for the handler's name. @kind: UCMD_DONE_*. */
 void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req,
 		     int res, u64 res2, int kind, const char *name)
@@ -165,11 +144,13 @@ void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	bool pinned = req->ref;
 
 	res = ucmd_fixup_res(res);
-	ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
+	if (trace_ucmd_complete_enabled())
+		ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
 	ucmd_cmd_done(cmd, res, res2, cqe32, issue_flags);
 	if (!h)
 		return;		/* failed before lookup: holds nothing */
-	ucmd_async_free(h, async);
+	if (deferred)
+		ucmd_async_free(h, async);
 	if (!detached && pinned)
 		ucmd_handler_put(h);
 }

@@ -9,6 +9,7 @@
 #define _UCMD_REQUEST_H
 
 #include <linux/atomic.h>
+#include <linux/errno.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/list.h>
 #include <linux/types.h>
@@ -131,7 +132,27 @@ static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 	return io_uring_cmd_to_pdu(cmd, struct ucmd_req);
 }
 
-int ucmd_fixup_res(int res);
+/*
+ * The result userspace gets. io_issue_sqe() maps the restart codes of a
+ * plain return to -EINTR (io_fixup_restart_res(), io_uring/io_uring.h),
+ * io_uring_cmd_done() posts what it is given: map them here, for every
+ * path. -EIOCBQUEUED is never a result: a handler that completes with it
+ * is broken. Inline: every synchronous completion passes here.
+ */
+static inline int ucmd_fixup_res(int res)
+{
+	switch (res) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+	case -ERESTART_RESTARTBLOCK:
+		return -EINTR;
+	case -EIOCBQUEUED:
+		return -EIO;
+	}
+	return res;
+}
+
 void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req, int res,
 		     u64 res2, int kind, const char *name);
 void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,

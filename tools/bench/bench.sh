@@ -6,9 +6,12 @@
 ROUNDS=3
 SECS=0.3
 BATCHES="1 8 32 128"
-CONFIGS="io_uring-nop bare bare-sqe128-cqe32 ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
+CONFIGS="io_uring-nop bare bare-sqe128-cqe32 bare-dispatch bare-done-sqe128-cqe32
+bare-dispatch-echo-sqe128-cqe32 bare-2rings
+ucmd-nop ucmd-echo ucmd-echo-sqe128-cqe32 ioctl-bare
 ioctl-nop ioctl-echo ucmd-delay0 ucmd-bpf-timer0 ucmd-nop+rules ucmd-echo+rules64
-ucmd-bpf-arith ucmd-nop+trace ucmd-nop+stats ucmd-nop-4096ops ucmd-nop-2rings"
+ucmd-echo+policy-empty ucmd-bpf-arith ucmd-bpf-empty ucmd-nop+trace ucmd-nop+stats
+ucmd-nop+tp-filtered ucmd-nop-4096ops ucmd-nop-2rings"
 
 # ucmd.bench=CFG,CFG and ucmd.rounds=N on the kernel command line narrow
 # the run (make bench UCMD_BENCH=... for the measure-by-removing loop).
@@ -54,10 +57,22 @@ setup() {
 		ucmdctl handler load timer > /dev/null ;;
 	ucmd-bpf-arith)
 		ucmdctl handler load arith > /dev/null ;;
-	ucmd-nop+trace | ucmd-nop+stats)
+	ucmd-echo+policy-empty)
+		# floor of any BPF policy: a validator that returns 0
+		ucmdctl policy load /tests-bpf/allow_all.bpf.o > /dev/null ;;
+	ucmd-bpf-empty)
+		# floor of any BPF handler: ->handle returns 0
+		ucmdctl handler load /tests-bpf/empty_handle.bpf.o > /dev/null ;;
+	ucmd-nop+trace | ucmd-nop+stats | ucmd-nop+tp-filtered)
 		# trace: events drained and formatted by ucmdctl; stats: the
-		# same BPF program counting in the kernel, no events.
-		ucmdctl ${1#ucmd-nop+} > /dev/null 2> /tmp/trace.err &
+		# same BPF program counting in the kernel, no events;
+		# tp-filtered: the program runs on every completion but its
+		# --op filter drops them all (the tracepoint's floor: both
+		# clock reads, the trampoline, the program's entry).
+		case $1 in
+		*+tp-filtered) ucmdctl stats --op get_features > /dev/null 2> /tmp/trace.err & ;;
+		*) ucmdctl ${1#ucmd-nop+} > /dev/null 2> /tmp/trace.err & ;;
+		esac
 		TP=$!
 		for i in $(seq 50); do
 			grep -q 'Hit Ctrl-C' /tmp/trace.err && break
@@ -73,7 +88,9 @@ teardown() {
 	ucmd-nop+rules | ucmd-echo+rules64) ucmdctl policy unload rules > /dev/null ;;
 	ucmd-bpf-timer0) ucmdctl handler unload timer > /dev/null ;;
 	ucmd-bpf-arith) ucmdctl handler unload arith > /dev/null ;;
-	ucmd-nop+trace | ucmd-nop+stats) kill -INT $TP; wait $TP ;;
+	ucmd-echo+policy-empty) ucmdctl policy unload allow_all > /dev/null ;;
+	ucmd-bpf-empty) ucmdctl handler unload empty > /dev/null ;;
+	ucmd-nop+trace | ucmd-nop+stats | ucmd-nop+tp-filtered) kill -INT $TP; wait $TP ;;
 	ucmd-nop-4096ops) rmmod ucmd_bare && insmod /ucmd_bare.ko ;;
 	esac
 }
