@@ -10,8 +10,26 @@
 #                tools/kernels.conf (headers and image fetched, modules
 #                built in a chroot of R's suite where needed)
 #   make check-kernels   the guest suite on every kernel of tools/kernels.conf
+#   make install [DESTDIR=...] [prefix=/usr/local]   ucmdctl, BPF objects,
+#                headers, man pages, bash completion (make uninstall undoes)
+#   make install-dkms    the module's source and dkms.conf in /usr/src
 
 B        := build
+VERSION  := $(shell cat VERSION)
+
+# Installation directories (GNU coding standards); DESTDIR stages.
+prefix      ?= /usr/local
+exec_prefix ?= $(prefix)
+sbindir     ?= $(exec_prefix)/sbin
+libdir      ?= $(exec_prefix)/lib
+ucmdlibdir  ?= $(libdir)/ucmd
+includedir  ?= $(prefix)/include
+datarootdir ?= $(prefix)/share
+mandir      ?= $(datarootdir)/man
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+dkmssrcdir  ?= /usr/src/ucmd-$(VERSION)
+INSTALL     ?= install
+RST2MAN     ?= $(firstword $(shell command -v rst2man rst2man.py 2>/dev/null) rst2man)
 # The host's installed 6.12: what the tests, tools and BPF objects are built
 # against and what make check boots unless KVER names another kernel.
 # Recursive (=): expanded in recipes, after $(B)/.deps has installed it on
@@ -23,12 +41,14 @@ KDIR     ?= /usr/src/linux-headers-$(HOST_KVER)
 KCHROOT  ?=
 KRUN     := $(if $(KCHROOT),chroot $(KCHROOT))
 CC       := gcc
-CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi -Ibpf
+CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi -Iinclude -Ibpf
 LDSTATIC := -static
 
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(B)/tests/guest/%,\
 	$(filter-out tests/guest/helpers.c,$(wildcard tests/guest/*.c)))
 HOST_TESTS  := $(patsubst tests/host/%.c,$(B)/tests/host/%,$(wildcard tests/host/*.c))
+# Shell host tests run from the tree, after make all (man pages, ucmdctl).
+HOST_SCRIPTS := $(wildcard tests/host/*.sh)
 UAPI        := include/uapi/linux/ucmd.h
 KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h kmod/probes/*.c) kmod/Kbuild kmod/probes.sh $(UAPI)
 
@@ -36,9 +56,10 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c)) \
 	    $(patsubst tests/bpf/%.bpf.c,$(B)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 GUEST_SCRIPTS := $(patsubst tests/guest/%.sh,$(B)/tests/guest/%,$(filter-out tests/guest/lib.sh,$(wildcard tests/guest/*.sh)))
 CLANG    := clang-19
+MANPAGES := $(B)/man/ucmdctl.8 $(B)/man/ucmd.4
 BPFTOOL  := bpftool
 
-all: guest $(HOST_TESTS)
+all: guest $(HOST_TESTS) $(MANPAGES)
 
 # Every target that builds or boots first makes sure the tools are there.
 $(B)/.deps: tools/deps.sh
@@ -109,7 +130,7 @@ $(B)/tests/guest/lib.sh: tests/guest/lib.sh
 
 kmod: $(B)/kmod/ucmd.ko
 
-$(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h $(UAPI) | $(B)/.deps
+$(B)/tests/obj/helpers.o: tests/guest/helpers.c tests/guest/helpers.h include/ucmd/ucmd_uring.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -133,7 +154,8 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 LOADER_SRC := $(wildcard loader/*.c)
 $(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(B)/bpf $(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c
+	$(CC) $(CFLAGS) -I$(B)/bpf -DUCMD_LIBDIR='"$(ucmdlibdir)"' -DUCMD_VERSION='"$(VERSION)"' \
+		$(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c
 
 # Host tests print PASS/FAIL lines; their counts are carried into the
 # guest runner's closing "N passed, N failed, N skipped" line.
@@ -141,9 +163,10 @@ $(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(
 # that kernel (tools/kernel.sh).
 check: all
 	@pass=0; fail=0; \
-	for t in $(HOST_TESTS); do \
-		if $$t; then echo "PASS host/$${t##*/}"; pass=$$((pass + 1)); \
-		else echo "FAIL host/$${t##*/}"; fail=$$((fail + 1)); fi; \
+	for t in $(HOST_TESTS) $(HOST_SCRIPTS); do \
+		n=$${t##*/}; n=$${n%.sh}; \
+		if $$t; then echo "PASS host/$$n"; pass=$$((pass + 1)); \
+		else echo "FAIL host/$$n"; fail=$$((fail + 1)); fi; \
 	done; \
 	if [ "$(KVER)" = "$(HOST_KVER)" ]; then \
 		UCMD_PREV="$$pass $$fail 0" tools/vm/run.sh check; \
@@ -177,7 +200,13 @@ $(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/fuzz $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz \
+# The client example of docs/client.md, built as a user would (dynamic
+# liburing is not in the guest: static here) and run by tests/guest/client-example.sh.
+$(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_uring.h $(UAPI) | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
+
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
 
 demo: all
@@ -213,5 +242,49 @@ bench-icount: guest $(B)/kmod/ucmd_bare.ko $(B)/bin/ucmd-bench
 clean:
 	rm -rf $(KSRC) $(B)/kmod $(B)/tests $(B)/bin $(B)/vm
 
-.PHONY: all deps kmod guest check check-debug check-kernels demo fuzz bench bench-icount clean
+# Man pages: reStructuredText through rst2man, as bpftool's are.
+$(B)/man/%: docs/man/%.rst VERSION | $(B)/.deps
+	@mkdir -p $(@D)
+	sed 's/@VERSION@/$(VERSION)/' $< | $(RST2MAN) --strict > $@
+
+man: $(MANPAGES)
+
+# The objects ucmdctl names as bundled, not the test objects.
+BUNDLED_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c))
+
+install: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES)
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(ucmdlibdir) \
+		$(DESTDIR)$(includedir)/linux $(DESTDIR)$(includedir)/ucmd \
+		$(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man4 $(DESTDIR)$(bashcompdir)
+	$(INSTALL) -m 755 $(B)/bin/ucmdctl $(DESTDIR)$(sbindir)/ucmdctl
+	$(INSTALL) -m 644 $(BUNDLED_OBJS) $(DESTDIR)$(ucmdlibdir)/
+	$(INSTALL) -m 644 $(UAPI) $(DESTDIR)$(includedir)/linux/ucmd.h
+	$(INSTALL) -m 644 include/ucmd/ucmd_uring.h bpf/ucmd.bpf.h bpf/ucmd_progs.h \
+		$(B)/bpf/vmlinux_ucmd.h $(DESTDIR)$(includedir)/ucmd/
+	$(INSTALL) -m 644 $(B)/man/ucmdctl.8 $(DESTDIR)$(mandir)/man8/
+	$(INSTALL) -m 644 $(B)/man/ucmd.4 $(DESTDIR)$(mandir)/man4/
+	$(INSTALL) -m 644 tools/completion/ucmdctl $(DESTDIR)$(bashcompdir)/ucmdctl
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/ucmdctl $(DESTDIR)$(includedir)/linux/ucmd.h \
+		$(DESTDIR)$(mandir)/man8/ucmdctl.8 $(DESTDIR)$(mandir)/man4/ucmd.4 \
+		$(DESTDIR)$(bashcompdir)/ucmdctl
+	rm -f $(addprefix $(DESTDIR)$(ucmdlibdir)/,$(notdir $(BUNDLED_OBJS)))
+	rm -f $(addprefix $(DESTDIR)$(includedir)/ucmd/,ucmd_uring.h ucmd.bpf.h ucmd_progs.h vmlinux_ucmd.h)
+	-rmdir $(DESTDIR)$(ucmdlibdir) $(DESTDIR)$(includedir)/ucmd 2>/dev/null
+
+# The module's source as DKMS wants it: dkms.conf at the top, kmod/ and
+# the UAPI header below (kmod/Kbuild includes ../include).
+install-dkms:
+	$(INSTALL) -d $(DESTDIR)$(dkmssrcdir)/kmod/probes $(DESTDIR)$(dkmssrcdir)/include/uapi/linux
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DESTDIR)$(dkmssrcdir)/dkms.conf
+	$(INSTALL) -m 644 kmod/*.c kmod/*.h kmod/Kbuild kmod/Makefile $(DESTDIR)$(dkmssrcdir)/kmod/
+	$(INSTALL) -m 755 kmod/probes.sh $(DESTDIR)$(dkmssrcdir)/kmod/
+	$(INSTALL) -m 644 kmod/probes/*.c $(DESTDIR)$(dkmssrcdir)/kmod/probes/
+	$(INSTALL) -m 644 $(UAPI) $(DESTDIR)$(dkmssrcdir)/include/uapi/linux/
+
+uninstall-dkms:
+	rm -rf $(DESTDIR)$(dkmssrcdir)
+
+.PHONY: all deps kmod guest man install uninstall install-dkms uninstall-dkms check check-debug check-kernels demo fuzz bench bench-icount clean
 .DELETE_ON_ERROR:

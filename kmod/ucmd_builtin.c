@@ -154,6 +154,25 @@ static int ucmd_sum_issue(struct ucmd_req *req, const void *payload,
 	return p->count;
 }
 
+/* SLEEP's res2: the UAPI's UCMD_SLEEP_* bits, not io_uring's IO_URING_F_*. */
+static u64 ucmd_sleep_res2(struct ucmd_req *req, unsigned int issue_flags)
+{
+	struct io_uring_cmd *cmd = ucmd_req_cmd(req);
+	u64 r = 0;
+
+	if (!cmd)
+		return 0;	/* ioctl() */
+	if (issue_flags & IO_URING_F_IOWQ)
+		r |= UCMD_SLEEP_IOWQ;
+	if (ucmd_cmd_is_reissue(cmd))
+		r |= UCMD_SLEEP_REISSUE;
+	if (issue_flags & IO_URING_F_SQE128)
+		r |= UCMD_SLEEP_SQE128;
+	if (issue_flags & IO_URING_F_CQE32)
+		r |= UCMD_SLEEP_CQE32;
+	return r;
+}
+
 /*
  * A handler that has to sleep. The inline issue (IO_URING_F_NONBLOCK) must
  * not block, so it asks io_uring for the io-wq issue, which may.
@@ -169,7 +188,7 @@ static int ucmd_sleep_issue(struct ucmd_req *req, const void *payload,
 		return -EAGAIN;
 	might_sleep();
 	fsleep(p->sleep_us);
-	ucmd_req_set_res2(req, issue_flags);
+	ucmd_req_set_res2(req, ucmd_sleep_res2(req, issue_flags));
 	return 0;
 }
 

@@ -127,14 +127,23 @@ static int check_bpffs(void)
 	return 0;
 }
 
+/*
+ * Where bundled objects are looked for, in order: next to the build tree's
+ * binary (build/bin/ -> build/bpf/), the installed layout relative to the
+ * binary (PREFIX/sbin/ -> PREFIX/lib/ucmd/, so a DESTDIR or relocated tree
+ * works), then UCMD_LIBDIR, the prefix make install was built for.
+ */
+#ifndef UCMD_LIBDIR
+#define UCMD_LIBDIR "/usr/local/lib/ucmd"
+#endif
+
 /* OBJ may be a path or the name of a bundled object ("rules"). */
 static int resolve_obj(const char *obj, char *path, size_t len)
 {
-	static const char *const dirs[] = {
-		"%s/../bpf/%s.bpf.o",		/* build tree: build/bin/ */
-		"%s/../lib/ucmd/%s.bpf.o",	/* installed: bin/ -> lib/ucmd/ */
-	};
-	char exe[PATH_MAX];
+	static const char *const rel[] = { "../bpf", "../lib/ucmd" };
+	char exe[PATH_MAX], dirs[3][PATH_MAX], tried[3 * PATH_MAX + 8] = "";
+	int w;
+	int nr = 0;
 	ssize_t n;
 
 	if (strchr(obj, '/') || access(obj, F_OK) == 0) {
@@ -144,17 +153,29 @@ static int resolve_obj(const char *obj, char *path, size_t len)
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		exe[n] = '\0';
-		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-			snprintf(path, len, dirs[i], dirname(exe), obj);
-			if (access(path, R_OK) == 0)
-				return 0;
-			exe[n] = '\0';
+		dirname(exe);	/* in place: the binary's directory */
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			char tmp[PATH_MAX], *real;
+
+			w = snprintf(tmp, sizeof(tmp), "%s/%s", exe, rel[i]);
+			real = w < (int)sizeof(tmp) ? realpath(tmp, NULL) : NULL;
+			if (!real || strlen(real) >= PATH_MAX)
+				strcpy(dirs[nr++], tmp);	/* missing: named as tried */
+			else
+				strcpy(dirs[nr++], real);
+			free(real);
 		}
 	}
-	snprintf(path, len, "/usr/lib/ucmd/%s.bpf.o", obj);
-	if (access(path, R_OK) == 0)
-		return 0;
-	p_err("no object '%s' (a path, or one of: rules payload_check kv arith timer csum counter)", obj);
+	snprintf(dirs[nr++], PATH_MAX, "%s", UCMD_LIBDIR);
+	for (int i = 0; i < nr; i++) {
+		w = snprintf(path, len, "%s/%s.bpf.o", dirs[i], obj);
+		if (w < (int)len && access(path, R_OK) == 0)
+			return 0;
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+			 i ? ", " : "", dirs[i]);
+	}
+	p_err("no object '%s': not a file, and no %s.bpf.o in %s (bundled: rules payload_check kv arith timer csum counter)",
+	      obj, obj, tried);
 	return -1;
 }
 

@@ -7,7 +7,8 @@
  *   OBJECT := { policy | handler | rule | trace | stats | cmd | feature }
  *   OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help }
  *
- * Objects and commands may be abbreviated to any unique prefix.
+ * Objects and commands may be abbreviated to a prefix; an ambiguous
+ * prefix means the first match in table order, as in bpftool.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -105,35 +106,25 @@ bool is_help(const char *arg)
 	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+/*
+ * A word selects the first command in @cmds it is a prefix of, as
+ * bpftool's cmd_select() does (so "p l" is "policy load"): tables list
+ * the most used command first where two share a prefix.
+ */
 int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int, char **))
 {
-	const struct cmd *match = NULL;
-
 	if (argc < 1) {
 		help(argc, argv);
 		return -1;
 	}
 	if (is_help(argv[0]))
 		return help(argc - 1, argv + 1);
-	for (const struct cmd *c = cmds; c->name; c++) {
-		if (strncmp(c->name, argv[0], strlen(argv[0])))
-			continue;
-		if (!strcmp(c->name, argv[0])) {
-			match = c;
-			break;
-		}
-		if (match) {
-			p_err("'%s' is ambiguous", argv[0]);
-			return -1;
-		}
-		match = c;
-	}
-	if (!match) {
-		p_err("unknown command '%s' (try '%s ... help')", argv[0], bin_name);
-		return -1;
-	}
-	return match->fn(argc - 1, argv + 1);
+	for (const struct cmd *c = cmds; c->name; c++)
+		if (!strncmp(c->name, argv[0], strlen(argv[0])))
+			return c->fn(argc - 1, argv + 1);
+	p_err("unknown command '%s' (try '%s ... help')", argv[0], bin_name);
+	return -1;
 }
 
 int open_dev(void)
@@ -146,10 +137,16 @@ int open_dev(void)
 	return fd;
 }
 
+bool pretty_output;
+
+/* One JSON document per line, or indented with -p (bpftool's --pretty). */
 void json_print(struct json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	flags |= pretty_output ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+				 JSON_C_TO_STRING_PLAIN;
+	puts(json_object_to_json_string_ext(o, flags));
 	json_object_put(o);
 }
 
@@ -230,8 +227,11 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "+jpdh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
 		case 'p':
+			pretty_output = true;
+			json_output = true;
+			break;
+		case 'j':
 			json_output = true;
 			break;
 		case 'd':

@@ -19,6 +19,10 @@ expect 42 echo 42			# no rule: allowed
 
 ucmdctl rule add echo deny EPERM || fail "rule add"
 expect -1 echo 42
+ucmdctl rule add echo deny || fail "deny without errno"	# EPERM, ucmd(4)
+expect -1 echo 42
+ucmdctl rule add echo deny 600 || fail "deny 600"	# outside -1..-511: EPERM
+expect -1 echo 42
 ucmdctl rule add echo deny EACCES || fail "rule change"
 expect -13 echo 42
 expect 0 nop				# other ops untouched

@@ -57,13 +57,8 @@ struct io_uring_sqe *t_prep_cmd(struct io_uring *ring, int fd,
 		t_err("SQ ring full");
 		exit(T_EXIT_FAIL);
 	}
-	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
-	sqe->cmd_op = cmd_op;
-	memset(sqe->cmd, 0, area);
-	if (len > area)
-		len = area;
-	if (len)
-		memcpy(sqe->cmd, payload, len);
+	/* clipped: short-payload and the matrix send a cmd_op's full size */
+	ucmd_prep_cmd(ring, sqe, fd, cmd_op, payload, len > area ? area : len);
 	sqe->user_data = user_data;
 	return sqe;
 }

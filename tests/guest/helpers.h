@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
+#include <ucmd/ucmd_uring.h>
 #include "ucmd_progs.h"
 
 enum {

@@ -3,15 +3,13 @@
  * Description: a handler that must sleep is never made to sleep under
  * IO_URING_F_NONBLOCK: SLEEP issued inline returns -EAGAIN and sleeps on
  * the io-wq re-issue; with IOSQE_ASYNC it sleeps on the first (io-wq)
- * issue. res2 is the issue_flags of the issue that slept: NONBLOCK clear,
- * IO_URING_F_IOWQ set. Two inline SLEEPs overlap on io-wq.
+ * issue. res2 says how the issue that slept ran (UCMD_SLEEP_*): on io-wq,
+ * a re-issue after the inline -EAGAIN unless IOSQE_ASYNC sent it there
+ * first, on a CQE32 ring. Two inline SLEEPs overlap on io-wq.
  */
 #include <errno.h>
 #include <unistd.h>
 #include "helpers.h"
-
-#define F_NONBLOCK	0x80000000ULL	/* IO_URING_F_NONBLOCK */
-#define F_IOWQ		0x8ULL		/* IO_URING_F_IOWQ */
 
 int main(void)
 {
@@ -32,10 +30,9 @@ int main(void)
 		T_CHECK(t_run_one(&ring, &cqe[0]) == 0, "async=%d", async);
 		el = t_now_ns() - t0;
 		T_CHECK(cqe[0].res == 0, "async=%d res %d", async, cqe[0].res);
-		T_CHECK(!(cqe[0].res2 & F_NONBLOCK), "slept under NONBLOCK: 0x%llx",
-			cqe[0].res2);
-		T_CHECK(cqe[0].res2 & F_IOWQ, "slept outside io-wq: 0x%llx",
-			cqe[0].res2);
+		T_CHECK(cqe[0].res2 == (UCMD_SLEEP_IOWQ | UCMD_SLEEP_CQE32 |
+					 (async ? 0 : UCMD_SLEEP_REISSUE)),
+			"async=%d res2 0x%llx", async, cqe[0].res2);
 		T_CHECK(el >= 20000000ULL, "async=%d: done after %llu ns", async, el);
 	}
 

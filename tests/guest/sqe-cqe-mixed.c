@@ -31,11 +31,6 @@
 #endif
 
 #define ENTRIES 16	/* no 128-byte SQE below wraps */
-/* issue_flags bits of include/linux/io_uring_types.h (6.12 and 7.3). */
-#define F_NONBLOCK	0x80000000ULL	/* IO_URING_F_NONBLOCK */
-#define F_IOWQ		0x8ULL		/* IO_URING_F_IOWQ */
-#define F_SQE128	0x100ULL	/* IO_URING_F_SQE128 */
-#define F_CQE32		0x200ULL	/* IO_URING_F_CQE32 */
 
 /* A 128-byte uring_cmd in two adjacent 64-byte slots. */
 static struct io_uring_sqe *prep_cmd128(struct io_uring *ring, int fd,
@@ -146,12 +141,12 @@ int main(void)
 		c ? c->res : 0, c ? c->res2 : 0);
 	c = find(cqe, n, 5);
 	/*
-	 * res2: the issue_flags of the issue that slept: the io-wq re-issue
-	 * after ucmd's -EAGAIN, still a 128-byte SQE on a CQE32-capable ring.
+	 * res2: how the issue that slept ran: the io-wq re-issue after
+	 * ucmd's -EAGAIN, still a 128-byte SQE, its CQE 32 bytes.
 	 */
 	T_CHECK(c && !c->res && (c->flags & IORING_CQE_F_32) &&
-		!(c->res2 & F_NONBLOCK) && (c->res2 & F_IOWQ) &&
-		(c->res2 & F_SQE128) && (c->res2 & F_CQE32),
+		c->res2 == (UCMD_SLEEP_IOWQ | UCMD_SLEEP_REISSUE |
+			    UCMD_SLEEP_SQE128 | UCMD_SLEEP_CQE32),
 		"SLEEP res %d res2 0x%llx", c ? c->res : 0, c ? c->res2 : 0);
 
 	/*

@@ -122,8 +122,8 @@ struct ucmd_features {
  *
  * SLEEP is a handler that must block. Issued inline (io_uring's
  * IO_URING_F_NONBLOCK), it returns -EAGAIN so io_uring issues it again from
- * io-wq, where it sleeps. It completes with 0; res2 is the issue_flags of
- * the issue that slept.
+ * io-wq, where it sleeps. It completes with 0; res2 says how the issue
+ * that slept ran, in UCMD_SLEEP_* bits (0 through ioctl()).
  */
 struct ucmd_sleep {
 	__u32	sleep_us;
@@ -131,6 +131,13 @@ struct ucmd_sleep {
 	__u64	res2;
 };
 #endif
+
+/* res2 of UCMD_CMD_SLEEP: how the issue that slept ran. */
+#define UCMD_SLEEP_IOWQ		(1ULL << 0)	/* on an io-wq worker */
+#define UCMD_SLEEP_REISSUE	(1ULL << 1)	/* after ucmd's -EAGAIN of the inline issue
+						 * (clear: IOSQE_ASYNC, or io_uring's own punt) */
+#define UCMD_SLEEP_SQE128	(1ULL << 2)	/* from a 128-byte SQE (80-byte command area) */
+#define UCMD_SLEEP_CQE32	(1ULL << 3)	/* its CQE carries res2 (32-byte CQE) */
 
 /* Size in bytes of the per-open-file buffer READ and WRITE address. */
 #define UCMD_BUF_SIZE		65536U
