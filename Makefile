@@ -57,6 +57,8 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c)) \
 GUEST_SCRIPTS := $(patsubst tests/guest/%.sh,$(B)/tests/guest/%,$(filter-out tests/guest/lib.sh,$(wildcard tests/guest/*.sh)))
 CLANG    := clang-19
 MANPAGES := $(B)/man/ucmdctl.8 $(B)/man/ucmd.4
+# The objects ucmdctl names as bundled, not the test objects.
+BUNDLED_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c))
 BPFTOOL  := bpftool
 
 all: guest $(HOST_TESTS) $(MANPAGES)
@@ -127,6 +129,14 @@ $(B)/tests/guest/%: tests/guest/%.sh
 $(B)/tests/guest/lib.sh: tests/guest/lib.sh
 	@mkdir -p $(@D)
 	install -m 644 $< $@
+
+# The README's ucmdctl examples, for tests/guest/readme-examples.sh: every
+# line of its sh blocks from "## ucmdctl" on that starts with "ucmdctl",
+# comments stripped.
+$(B)/tests/guest/readme-examples.cmds: README.md
+	@mkdir -p $(@D)
+	awk '/^## ucmdctl/ { on = 1 } /^```sh/ { blk = 1; next } /^```/ { blk = 0 } \
+	     on && blk && /^ucmdctl / { sub(/ +#.*/, ""); print }' $< > $@
 
 kmod: $(B)/kmod/ucmd.ko
 
@@ -207,7 +217,16 @@ $(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_ur
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
 
 guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
-	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh
+	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh $(B)/tests/guest/readme-examples.cmds \
+	$(B)/stage/.installed
+
+# make install into a staging tree, which the guest gets as /stage
+# (tests/guest/install-layout.sh runs ucmdctl from there only).
+$(B)/stage/.installed: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES) $(UAPI) include/ucmd/ucmd_uring.h \
+		bpf/ucmd.bpf.h bpf/ucmd_progs.h tools/completion/ucmdctl
+	rm -rf $(B)/stage
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/stage > /dev/null
+	touch $@
 
 demo: all
 	@if [ "$(KVER)" = "$(HOST_KVER)" ]; then tools/vm/run.sh demo; \
@@ -249,8 +268,6 @@ $(B)/man/%: docs/man/%.rst VERSION | $(B)/.deps
 
 man: $(MANPAGES)
 
-# The objects ucmdctl names as bundled, not the test objects.
-BUNDLED_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c))
 
 install: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES)
 	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(ucmdlibdir) \

@@ -23,6 +23,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
@@ -140,32 +141,29 @@ static int check_bpffs(void)
 /* OBJ may be a path or the name of a bundled object ("rules"). */
 static int resolve_obj(const char *obj, char *path, size_t len)
 {
-	static const char *const rel[] = { "../bpf", "../lib/ucmd" };
+	static const char *const rel[] = { "bpf", "lib/ucmd" };	/* under BINDIR/.. */
 	char exe[PATH_MAX], dirs[3][PATH_MAX], tried[3 * PATH_MAX + 8] = "";
-	int w;
-	int nr = 0;
+	char *up = NULL;
+	int w, nr = 0;
 	ssize_t n;
 
 	if (strchr(obj, '/') || access(obj, F_OK) == 0) {
 		snprintf(path, len, "%s", obj);
 		return 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 4);
 	if (n > 0) {
 		exe[n] = '\0';
 		dirname(exe);	/* in place: the binary's directory */
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			char tmp[PATH_MAX], *real;
-
-			w = snprintf(tmp, sizeof(tmp), "%s/%s", exe, rel[i]);
-			real = w < (int)sizeof(tmp) ? realpath(tmp, NULL) : NULL;
-			if (!real || strlen(real) >= PATH_MAX)
-				strcpy(dirs[nr++], tmp);	/* missing: named as tried */
-			else
-				strcpy(dirs[nr++], real);
-			free(real);
-		}
+		strcat(exe, "/..");
+		up = realpath(exe, NULL);	/* the prefix, or the build tree */
 	}
+	for (size_t i = 0; up && i < sizeof(rel) / sizeof(rel[0]); i++) {
+		w = snprintf(dirs[nr], PATH_MAX, "%s/%s", strcmp(up, "/") ? up : "", rel[i]);
+		if (w < PATH_MAX)
+			nr++;
+	}
+	free(up);
 	snprintf(dirs[nr++], PATH_MAX, "%s", UCMD_LIBDIR);
 	for (int i = 0; i < nr; i++) {
 		w = snprintf(path, len, "%s/%s.bpf.o", dirs[i], obj);
@@ -207,6 +205,40 @@ static const char *sleepable_prog(struct bpf_object *obj)
 		    !strncmp(bpf_program__section_name(prog), "struct_ops.s/", 13))
 			return bpf_program__name(prog);
 	return NULL;
+}
+
+/*
+ * Does one of OBJ's programs implement struct ucmd_ops member @member?
+ * After bpf_object__load(): libbpf then holds each struct_ops program's
+ * member index in the kernel's type (ucmd.ko's BTF) as its
+ * expected_attach_type (libbpf's bpf_map__init_kern_vdata()).
+ */
+static bool implements(struct bpf_object *obj, const char *member)
+{
+	struct btf *vm = btf__load_vmlinux_btf(), *mod;
+	const struct btf_type *t = NULL;
+	struct bpf_program *prog;
+	bool found = false;
+	int id;
+
+	mod = vm ? btf__load_module_btf("ucmd", vm) : NULL;
+	id = mod ? btf__find_by_name_kind(mod, "ucmd_ops", BTF_KIND_STRUCT) : -1;
+	if (id > 0)
+		t = btf__type_by_id(mod, id);
+	bpf_object__for_each_program(prog, obj) {
+		unsigned int m = bpf_program__expected_attach_type(prog);
+		const char *n;
+
+		if (!t || bpf_program__type(prog) != BPF_PROG_TYPE_STRUCT_OPS ||
+		    !bpf_program__autoload(prog) || m >= btf_vlen(t))
+			continue;
+		n = btf__name_by_offset(mod, btf_members(t)[m].name_off);
+		if (n && !strncmp(n, member, strlen(member)))
+			found = true;	/* handle matches handle_sleepable too */
+	}
+	btf__free(mod);
+	btf__free(vm);
+	return found || !t;	/* no BTF to tell: leave it to the kernel */
 }
 
 static int do_load(int argc, char **argv)
@@ -322,6 +354,13 @@ static int do_load(int argc, char **argv)
 		else
 			p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
 			      path, strerror(-err));
+		goto err_close;
+	}
+	/* A policy must validate, a handler handle: else refuse before attaching. */
+	if (!implements(obj, !strcmp(kind_word, "policy") ? "validate" : "handle")) {
+		p_err("'%s': %s has no %s member: not a %s (use '%s %s load')",
+		      argv[0], path, !strcmp(kind_word, "policy") ? "validate" : "handle",
+		      kind_word, bin_name, !strcmp(kind_word, "policy") ? "handler" : "policy");
 		goto err_close;
 	}
 	/* Before attaching: never a moment without the default asked for. */

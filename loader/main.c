@@ -101,6 +101,22 @@ int parse_u64(const char *s, unsigned long long *v)
 	return 0;
 }
 
+/* Decimal id 0..4294967294: no sign, no base prefix, no overflow. */
+int parse_id(const char *what, const char *s, __u64 *out)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (!*s || *s == '-' || *s == '+' || *end || errno || v >= 0xffffffffULL) {
+		p_err("%s '%s' is not an id (0..4294967294)", what, s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 bool is_help(const char *arg)
 {
 	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");

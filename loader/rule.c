@@ -63,22 +63,6 @@ static struct btf *module_btf(void)
 	return mod;
 }
 
-/* Decimal id 0..4294967294: no sign, no base prefix, no overflow. */
-static int parse_id(const char *what, const char *s, __u64 *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (!*s || *s == '-' || *s == '+' || *end || errno || v >= 0xffffffffULL) {
-		p_err("%s '%s' is not an id (0..4294967294)", what, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* cgroup v2 PATH -> its id (the kernfs node id) and depth below the root. */
 static int parse_cgroup(const char *path, struct ucmd_rule *r)
 {

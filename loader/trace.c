@@ -61,7 +61,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 		{ "hist", no_argument, NULL, 'H' },
 		{ 0 }
 	};
-	unsigned long long v;
 	char *end;
 	int c;
 
@@ -78,11 +77,18 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 			if (parse_cmd_op(optarg, &o->op))
 				return -1;
 			break;
-		case 'P':
-			if (parse_u64(optarg, &v))
+		case 'P': {
+			__u64 pid;
+
+			if (parse_id("--pid", optarg, &pid))
 				return -1;
-			o->pid = (__u32)v;
+			if (!pid || pid > 4194304) {	/* PID_MAX_LIMIT */
+				p_err("--pid '%s' is not a process id (1..4194304)", optarg);
+				return -1;
+			}
+			o->pid = (__u32)pid;
 			break;
+		}
 		case 'e':
 			o->errors = true;
 			break;

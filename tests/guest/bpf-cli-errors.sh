@@ -17,6 +17,20 @@ ucmdctl -d policy load /tests-bpf/bad_access.bpf.o > /dev/null 2> /tmp/dlog
 grep -q 'invalid\|access' /tmp/dlog || fail "-d shows no verifier log"
 grep -q '^bad ' /sys/class/misc/ucmd/bpf_ops && fail "rejected object attached"
 errline ucmdctl policy load rules name this-name-is-far-too-long
+# the wrong kind of object: refused before anything attaches, token named
+line=$(errline ucmdctl policy load kv)
+echo "$line" | grep -q "'kv'.*no validate member" || fail "policy load kv: $line"
+line=$(errline ucmdctl handler load rules)
+echo "$line" | grep -q "'rules'.*no handle member" || fail "handler load rules: $line"
+[ -s /sys/class/misc/ucmd/bpf_ops ] && fail "a refused object attached: $(cat /sys/class/misc/ucmd/bpf_ops)"
+# a missing bundled object names where it was looked for
+line=$(errline ucmdctl policy load nosuchpolicy)
+echo "$line" | grep -q "/lib/ucmd" || fail "no directories named: $line"
+# ids: no sign, no overflow; pids are process ids
+line=$(errline ucmdctl trace --pid -1)
+echo "$line" | grep -q "'-1'" || fail "--pid -1: $line"
+errline ucmdctl trace --pid 0
+errline ucmdctl stats --pid 99999999999
 errline ucmdctl policy unload rules
 errline ucmdctl nosuchobject
 errline ucmdctl policy frobnicate
@@ -28,6 +42,15 @@ ucmdctl policy load rules > /dev/null || fail "load rules"
 errline ucmdctl rule add echo maybe
 errline ucmdctl rule add echo deny ENOTANERRNO
 errline ucmdctl rule add
+line=$(errline ucmdctl rule add echo deny EPERM uid -5)
+echo "$line" | grep -q "'-5'" || fail "uid -5: $line"
+errline ucmdctl rule add echo deny EPERM gid 4294967295
+ucmdctl rule list | grep -q 4294967291 && fail "uid -5 was stored"
+# prefixes resolve to the first command in table order, as bpftool's
+ucmdctl p li > /tmp/pl.out 2>&1 || fail "'p li': $(cat /tmp/pl.out)"
+grep -q '^rules' /tmp/pl.out || fail "'p li' is not policy list: $(cat /tmp/pl.out)"
+line=$(errline ucmdctl p l)	# policy load, without its OBJ
+echo "$line" | grep -q 'load OBJ' || fail "'p l' is not policy load: $line"
 ucmdctl -j rule add echo maybe 2>/dev/null | grep -q '^{"error":' || fail "-j error not JSON"
 # Every -j output parses as JSON (json-check, json-c's parser), an error
 # quoting user input with '"' and '\' in it included.

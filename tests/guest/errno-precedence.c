@@ -2,8 +2,8 @@
 /*
  * Description: which error wins when two apply, as ucmd(4) orders them:
  * a payload too large for the command area (EINVAL) before the lookup (an
- * unserved cmd_op); a cmd_op whose size differs from the handler's
- * (EINVAL) before any policy, which never sees it; a policy's denial
+ * unserved cmd_op); a cmd_op whose size or direction bits differ from
+ * the handler's (EINVAL) before any policy, which never sees it; a policy's denial
  * (EACCES) before the handler's own check (ECHO's nonzero pad, EINVAL);
  * SLEEP's range check answered by the inline issue, with no io-wq trip
  * (one validation, where the io-wq re-issue would make two).
@@ -65,6 +65,11 @@ int main(void)
 	res = run(&ring, fd, echo_wide, NULL, 0);
 	T_CHECK(res == -EINVAL, "ECHO's number with an 8-byte size: %d", res);
 	T_CHECK(hits("echo") == h0, "the policy saw a mismatched cmd_op");
+	/* the direction bits are part of the cmd_op: _IOR is not ECHO's _IOWR */
+	res = run(&ring, fd, _IOR(UCMD_IOC_TYPE, _IOC_NR(UCMD_CMD_ECHO), struct ucmd_echo),
+		  &e, sizeof(e));
+	T_CHECK(res == -EINVAL, "ECHO's number and size with _IOR: %d", res);
+	T_CHECK(hits("echo") == h0, "the policy saw a cmd_op with the wrong direction");
 
 	h0 = hits("sleep");
 	res = run(&ring, fd, UCMD_CMD_SLEEP, &sl, sizeof(sl));

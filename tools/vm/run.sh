@@ -48,6 +48,26 @@ cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
 cp "$B"/bpf/*.bpf.o "$V/root/lib/ucmd/" 2>/dev/null || true
 cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
+# make install's staging tree (DESTDIR), for tests/guest/install-layout.sh
+[ -d "$B/stage" ] && cp -a "$B/stage" "$V/root/stage"
+# The host's / read-only over virtio-9p (mount tag hostfs), so that
+# tests/guest/standard-tools.sh runs the host's bpftool, bpftrace and perf
+# chrooted; the guest kernel's 9p modules, decompressed for busybox insmod
+# (built in on the debug kernel: none found, none needed).
+rel=$(basename "$kernel"); rel=${rel#vmlinuz-}
+for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
+	[ -d "$moddir/kernel/fs/9p" ] || continue
+	mkdir -p "$V/root/lib/9p"
+	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
+		f=$(ls "$moddir/kernel/$m.ko"* 2>/dev/null | head -1)
+		case $f in
+		*.xz) xz -dc "$f" > "$V/root/lib/9p/${m##*/}.ko" ;;
+		*.zst) zstd -qdc "$f" > "$V/root/lib/9p/${m##*/}.ko" ;;
+		?*) cp "$f" "$V/root/lib/9p/" ;;
+		esac
+	done
+	break
+done
 (cd "$V/root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$V/initramfs.gz"
 
 rm -f "$V/console.log" "$V/results.log"
@@ -58,6 +78,8 @@ cpus="-smp 2"
 timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 1G $cpus -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
+	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on \
+	-device virtio-9p-pci,fsdev=hostfs,mount_tag=hostfs \
 	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Description: the README's ucmdctl examples run as written, in order, each
+# exiting 0: every line of its sh blocks that starts with "ucmdctl"
+# (extracted at build time into readme-examples.cmds). Fixtures the
+# examples presuppose: ./mine.bpf.o (a copy of the rules object) and the
+# cgroup /sys/fs/cgroup/guests; the examples that stream until Ctrl-C get
+# one after 1 s (SIGINT, as the README says) and must have attached.
+. /tests/lib.sh
+set -u
+cleanup
+cmds=/tests/readme-examples.cmds
+[ "$(grep -c . "$cmds")" -ge 30 ] || fail "only $(grep -c . "$cmds") examples extracted"
+cd /tmp || fail "cd /tmp"
+cp /lib/ucmd/rules.bpf.o mine.bpf.o
+[ -e /sys/fs/cgroup/cgroup.controllers ] || mount -t cgroup2 none /sys/fs/cgroup
+mkdir -p /sys/fs/cgroup/guests
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	case $line in
+	*" trace"*--duration* | *" stats"*--duration*)
+		sh -c "$line" > /tmp/ex.out 2>&1 || fail "example $n: '$line': $(tail -3 /tmp/ex.out)" ;;
+	*" trace"* | *" stats"*)
+		sh -c "exec $line" > /tmp/ex.out 2>&1 &
+		pid=$!
+		sleep 1
+		kill -INT "$pid"
+		wait "$pid" || fail "example $n: '$line' exited $? on Ctrl-C: $(tail -3 /tmp/ex.out)"
+		grep -q 'Hit Ctrl-C' /tmp/ex.out || fail "example $n: '$line' never attached: $(tail -3 /tmp/ex.out)" ;;
+	*)
+		sh -c "$line" > /tmp/ex.out 2>&1 || fail "example $n: '$line': $(tail -3 /tmp/ex.out)" ;;
+	esac
+done < "$cmds"
+cleanup
+rmdir /sys/fs/cgroup/guests 2> /dev/null
+exit 0
