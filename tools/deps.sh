@@ -18,20 +18,20 @@ codename=${VERSION_CODENAME:-}
 COMMON="clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev libjson-c-dev
 qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox debootstrap
 flex bison bc libssl-dev python3
-python3-docutils man-db dkms bash-completion"
+python3-docutils man-db dkms bash-completion bpftrace"
 case "$codename" in
 bookworm)
 	# The 6.12 kernel of bookworm-security; libbpf 1.1 is too old.
 	KERNEL="linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12"
 	BPF=""
-	BPORTS="libbpf-dev libbpf1 bpftool"
+	BPORTS="libbpf-dev libbpf1 bpftool linux-perf"
 	;;
 trixie)
 	# 6.12 is trixie's own kernel; libbpf 1.5 and bpftool 7.5 are in main.
 	# trixie's libelf.a (elfutils 0.192) calls eu_search_tree_*() it does
 	# not contain, so static links fail; trixie-backports' 0.196 has them.
 	KERNEL="linux-image-amd64 linux-headers-amd64 linux-source-6.12"
-	BPF="libbpf-dev libbpf1 bpftool"
+	BPF="libbpf-dev libbpf1 bpftool linux-perf"
 	BPORTS="libelf-dev"
 	;;
 *)
@@ -59,7 +59,8 @@ need_bports() {
 	case "$codename" in
 	bookworm)
 		# libbpf >= 1.4 is required for module-defined struct_ops.
-		version_lt libbpf-dev 1:1.4 || ! command -v bpftool >/dev/null ;;
+		version_lt libbpf-dev 1:1.4 || ! command -v bpftool >/dev/null ||
+			[ -n "$(missing linux-perf)" ] ;;
 	trixie)
 		version_lt libelf-dev 0.193 ;;
 	*)
