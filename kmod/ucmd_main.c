@@ -85,7 +85,7 @@ static atomic_long_t ucmd_nr_open = ATOMIC_LONG_INIT(0);
  * is open. An open() or close() in progress may count for an instant.
  */
 static ssize_t module_refs_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
+				char *buf)
 {
 	long refs = 0;
 

@@ -89,6 +89,8 @@ struct ucmd_async {
  *	   (ucmd_req_cmd() is NULL) and it cannot be deferred
  * @defer_refused: ucmd_req_defer() refused an ioctl() request, whose
  *		   result is then -EOPNOTSUPP whatever ->issue returns
+ * @start_word: @start_ns and the three flags as one word, so that the
+ *		first issue sets @start_ns and clears the flags in one store
  * @res2: res2 of a synchronous completion (ucmd_req_set_res2())
  * @async: set by ucmd_req_defer(), NULL for a synchronous request
  *
@@ -98,10 +100,15 @@ struct ucmd_async {
  */
 struct ucmd_req {
 	struct ucmd_handler *h;
-	u64 start_ns : 61;
-	u64 ref : 1;
-	u64 ioctl : 1;
-	u64 defer_refused : 1;
+	union {
+		struct {
+			u64 start_ns : 61;
+			u64 ref : 1;
+			u64 ioctl : 1;
+			u64 defer_refused : 1;
+		};
+		u64 start_word;	/* start_ns with the flags clear, in one store */
+	};
 	u64 res2;
 	struct ucmd_async *async;
 };

@@ -135,6 +135,123 @@ static bool ucmd_issue_deferred(struct io_uring_cmd *cmd, struct ucmd_req *req,
 	return false;
 }
 
+/*
+ * A synchronous result @ret of the issue of @cmd: returned to io_uring,
+ * or posted here when io_uring could not post it right. Drops the
+ * handler reference the issue holds (io-wq issues only).
+ */
+static __always_inline int ucmd_sync_result(struct io_uring_cmd *cmd,
+					    struct ucmd_req *req, int ret,
+					    unsigned int issue_flags)
+{
+	if (ret == -EAGAIN || (issue_flags & IO_URING_F_CQE32)) {
+		/*
+		 * A plain -EAGAIN would be retried, and a plain return
+		 * carries no res2: on 6.12 a CQE32 entry then shows whatever
+		 * big_cqe a skipped CQE (IOSQE_CQE_SKIP_SUCCESS) left in the
+		 * recycled request. Post the CQE ourselves, res2 included.
+		 */
+		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC,
+			  NULL);
+		return -EIOCBQUEUED;
+	}
+	/* tested here too: the call's six arguments cost more than the test */
+	if (trace_ucmd_complete_enabled())
+		ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC, NULL);
+	if (req->ref)
+		ucmd_handler_put(req->h);
+	return ret;
+}
+
+/*
+ * One issue, specialised by the compiler for @inline_issue (a constant in
+ * each of the two calls below). The inline issue runs in the caller's RCU
+ * read-side section; an issue that may sleep (io-wq) pins the handler.
+ */
+static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
+					    unsigned int issue_flags,
+					    bool inline_issue)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8) __ucmd_uninit;
+	char policy[UCMD_NAME_LEN] __ucmd_uninit;
+	u32 cmd_op = cmd->cmd_op;
+	size_t size = _IOC_SIZE(cmd_op);
+	struct ucmd_handler *h;
+	bool reissue;
+	size_t area;
+	int ret;
+
+	/* A re-issue from io-wq keeps the first issue's clock. */
+	reissue = ucmd_cmd_is_reissue(cmd);
+	req->h = NULL;
+	req->async = NULL;
+	req->res2 = 0;
+	if (!reissue) {
+		/* start_ns with ref, ioctl and defer_refused clear */
+		req->start_word = trace_ucmd_complete_enabled() ?
+				  ktime_get_ns() & GENMASK_ULL(60, 0) : 0;
+	} else {
+		req->ref = 0;
+		req->ioctl = 0;
+		req->defer_refused = 0;
+	}
+
+	area = issue_flags & IO_URING_F_SQE128 ? UCMD_PAYLOAD_SQE128 :
+						 UCMD_PAYLOAD_SQE64;
+	if (unlikely(size > area))
+		return ucmd_sync_result(cmd, req, -EINVAL, issue_flags);
+	/*
+	 * One copy out of the SQE: validators and handler see these bytes
+	 * (payload_len of them). Up to 16, the whole SQE64 command area,
+	 * always mapped, is copied in two loads instead of a memcpy() call.
+	 */
+	if (size > UCMD_PAYLOAD_SQE64)
+		memcpy(payload, ucmd_cmd_payload(cmd), size);
+	else if (size)
+		memcpy(payload, ucmd_cmd_payload(cmd), UCMD_PAYLOAD_SQE64);
+
+	if (inline_issue) {
+		h = ucmd_handler_lookup(cmd_op);
+	} else {
+		h = ucmd_handler_get(cmd_op);
+		req->ref = !!h;
+	}
+	req->h = h;
+	if (unlikely(!h))
+		return ucmd_sync_result(cmd, req, -EOPNOTSUPP, issue_flags);
+	if (unlikely(h->ops->cmd_op != cmd_op))
+		return ucmd_sync_result(cmd, req, -EINVAL, issue_flags);
+	if (READ_ONCE(ucmd_bpf_nr_validators)) {
+		ret = ucmd_validate(cmd, payload, issue_flags, reissue, policy);
+		if (ret) {
+			/* Posted, so that a denial is never taken for a retry. */
+			ucmd_done(cmd, ret, 0, issue_flags, UCMD_DONE_DENIED,
+				  policy);
+			return -EIOCBQUEUED;
+		}
+	}
+
+	trace_ucmd_issue(cmd_op, h->ops->name, issue_flags,
+			 io_uring_cmd_get_task(cmd));
+	ret = ucmd_call_issue(h, req, payload, issue_flags);
+	if (req->async && ucmd_issue_deferred(cmd, req, ret, issue_flags))
+		return -EIOCBQUEUED;
+	if (unlikely(ret == -EIOCBQUEUED)) {
+		pr_warn_ratelimited("handler %s queued without ucmd_req_defer()\n",
+				    h->ops->name);
+		ret = -EIO;
+	}
+	if (ret == -EAGAIN && inline_issue) {
+		/* io_uring issues it again from io-wq: not a completion. */
+		ucmd_cmd_mark_reissue(cmd);
+		if (req->ref)	/* a deferral the handler undid */
+			ucmd_handler_put(h);
+		return -EAGAIN;
+	}
+	return ucmd_sync_result(cmd, req, ucmd_fixup_res(ret), issue_flags);
+}
+
 /**
  * ucmd_uring_cmd() - the .uring_cmd of /dev/ucmd
  * @cmd: the request; cmd->sqe is valid only during this call
@@ -160,123 +277,20 @@ static bool ucmd_issue_deferred(struct io_uring_cmd *cmd, struct ucmd_req *req,
  */
 int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
-	struct ucmd_req *req = ucmd_cmd_req(cmd);
-	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8) __ucmd_uninit;
-	char policy[UCMD_NAME_LEN] __ucmd_uninit;
-	u32 cmd_op = cmd->cmd_op;
-	size_t size = _IOC_SIZE(cmd_op);
-	bool inline_issue = issue_flags & IO_URING_F_NONBLOCK;
-	struct ucmd_handler *h;
-	bool reissue;
-	size_t area;
 	int ret;
 
 	if (unlikely(issue_flags & IO_URING_F_CANCEL))
 		return ucmd_cancel(cmd, issue_flags);
-
-	/* A re-issue from io-wq keeps the first issue's clock. */
-	reissue = ucmd_cmd_is_reissue(cmd);
-	req->h = NULL;
-	req->async = NULL;
-	req->res2 = 0;
-	req->ref = 0;
-	req->ioctl = 0;
-	req->defer_refused = 0;
-	if (!reissue)
-		req->start_ns = trace_ucmd_complete_enabled() ? ktime_get_ns() : 0;
-
 	/*
 	 * The inline issue runs in one RCU read-side section from the lookup
 	 * to its return, without touching the handler's reference unless it
-	 * defers (ucmd_req_defer() takes it then); an issue that may sleep
-	 * (io-wq) pins the handler instead.
+	 * defers (ucmd_req_defer() takes it then).
 	 */
-	if (inline_issue)
+	if (likely(issue_flags & IO_URING_F_NONBLOCK)) {
 		rcu_read_lock();
-	area = issue_flags & IO_URING_F_SQE128 ? UCMD_PAYLOAD_SQE128 :
-						 UCMD_PAYLOAD_SQE64;
-	if (unlikely(size > area)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	/*
-	 * One copy out of the SQE: validators and handler see these bytes
-	 * (payload_len of them). Up to 16, the whole SQE64 command area,
-	 * always mapped, is copied in two loads instead of a memcpy() call.
-	 */
-	if (size > UCMD_PAYLOAD_SQE64)
-		memcpy(payload, ucmd_cmd_payload(cmd), size);
-	else if (size)
-		memcpy(payload, ucmd_cmd_payload(cmd), UCMD_PAYLOAD_SQE64);
-
-	if (inline_issue) {
-		h = ucmd_handler_lookup(cmd_op);
-	} else {
-		h = ucmd_handler_get(cmd_op);
-		req->ref = !!h;
-	}
-	req->h = h;
-	if (unlikely(!h)) {
-		ret = -EOPNOTSUPP;
-		goto out;
-	}
-	if (unlikely(h->ops->cmd_op != cmd_op)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if (READ_ONCE(ucmd_bpf_nr_validators)) {
-		ret = ucmd_validate(cmd, payload, issue_flags, reissue, policy);
-		if (ret) {
-			/* Posted, so that a denial is never taken for a retry. */
-			ucmd_done(cmd, ret, 0, issue_flags, UCMD_DONE_DENIED,
-				  policy);
-			ret = -EIOCBQUEUED;
-			goto unlock;
-		}
-	}
-
-	trace_ucmd_issue(cmd_op, h->ops->name, issue_flags,
-			 io_uring_cmd_get_task(cmd));
-	ret = ucmd_call_issue(h, req, payload, issue_flags);
-	if (req->async && ucmd_issue_deferred(cmd, req, ret, issue_flags)) {
-		ret = -EIOCBQUEUED;
-		goto unlock;
-	}
-	if (unlikely(ret == -EIOCBQUEUED)) {
-		pr_warn_ratelimited("handler %s queued without ucmd_req_defer()\n",
-				    h->ops->name);
-		ret = -EIO;
-	}
-
-	if (ret == -EAGAIN && inline_issue) {
-		/* io_uring issues it again from io-wq: not a completion. */
-		ucmd_cmd_mark_reissue(cmd);
-		if (req->ref)
-			ucmd_handler_put(h);
-		goto unlock;
-	}
-
-	ret = ucmd_fixup_res(ret);
-out:
-	if (ret == -EAGAIN || (issue_flags & IO_URING_F_CQE32)) {
-		/*
-		 * A plain -EAGAIN would be retried, and a plain return
-		 * carries no res2: on 6.12 a CQE32 entry then shows whatever
-		 * big_cqe a skipped CQE (IOSQE_CQE_SKIP_SUCCESS) left in the
-		 * recycled request. Post the CQE ourselves, res2 included.
-		 */
-		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC,
-			  NULL);
-		ret = -EIOCBQUEUED;
-		goto unlock;
-	}
-	/* tested here too: the call's six arguments cost more than the test */
-	if (trace_ucmd_complete_enabled())
-		ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC, NULL);
-	if (req->ref)
-		ucmd_handler_put(req->h);
-unlock:
-	if (inline_issue)
+		ret = __ucmd_uring_cmd(cmd, issue_flags, true);
 		rcu_read_unlock();
-	return ret;
+		return ret;
+	}
+	return __ucmd_uring_cmd(cmd, issue_flags, false);
 }

@@ -136,7 +136,7 @@ check|demo)
 	[ $# -eq 2 ] || die "usage: $0 $cmd RELEASE"
 	prepare "$2"
 	build_modules "$2"
-	UCMD_KERNEL=$IMAGE UCMD_BUILD=$top/build/kernels/$2 \
+	UCMD_KERNEL=$IMAGE UCMD_KREL=$2 UCMD_BUILD=$top/build/kernels/$2 \
 		exec "$top/tools/vm/run.sh" "$cmd"
 	;;
 *)

@@ -48,13 +48,22 @@ cp "$B"/tests/guest/* "$V/root/tests/"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
 cp "$B"/bpf/*.bpf.o "$V/root/lib/ucmd/" 2>/dev/null || true
 cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
-# make install's staging tree (DESTDIR), for tests/guest/install-layout.sh
-[ -d "$B/stage" ] && cp -a "$B/stage" "$V/root/stage"
+# make install's staging tree (DESTDIR), for tests/guest/install-layout.sh:
+# this build's, or (check-kernels: the tools are the host build's) the tree's
+stage=$B/stage
+[ -d "$stage" ] || stage=$top/build/stage
+[ -d "$stage" ] && cp -a "$stage" "$V/root/stage"
 # The host's / read-only over virtio-9p (mount tag hostfs), so that
 # tests/guest/standard-tools.sh runs the host's bpftool, bpftrace and perf
 # chrooted; the guest kernel's 9p modules, decompressed for busybox insmod
 # (built in on the debug kernel: none found, none needed).
-rel=$(basename "$kernel"); rel=${rel#vmlinuz-}
+rel=${UCMD_KREL:-$(basename "$kernel")}; rel=${rel#vmlinuz-}
+# The module DKMS built (host test dkms) for this kernel, if it is this one,
+# for tests/guest/dkms-module.sh.
+dk=$top/build/dkms-test/ucmd.ko
+if [ -f "$dk" ] && [ "$(modinfo -F vermagic "$dk" | cut -d' ' -f1)" = "$rel" ]; then
+	cp "$dk" "$V/root/ucmd-dkms.ko"
+fi
 for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	[ -d "$moddir/kernel/fs/9p" ] || continue
 	mkdir -p "$V/root/lib/9p"
