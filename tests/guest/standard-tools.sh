@@ -16,7 +16,7 @@ if ! grep -q " $H " /proc/mounts; then
 	done
 	mkdir -p $H
 	mount -t 9p -o trans=virtio,version=9p2000.L,ro hostfs $H 2> /tmp/9p.err ||
-		{ echo "SKIP: no host filesystem over 9p on this kernel: $(cat /tmp/9p.err)"; exit 77; }
+		{ echo "no host filesystem over 9p on this kernel: $(cat /tmp/9p.err)"; exit 77; }
 	for d in proc sys dev sys/fs/bpf sys/kernel/tracing; do
 		mount --bind /$d $H/$d || fail "bind /$d"
 	done
