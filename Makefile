@@ -225,7 +225,7 @@ guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OB
 $(B)/stage/.installed: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES) $(UAPI) include/ucmd/ucmd_uring.h \
 		bpf/ucmd.bpf.h bpf/ucmd_progs.h tools/completion/ucmdctl
 	rm -rf $(B)/stage
-	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(B)/stage > /dev/null
+	$(MAKE) --no-print-directory B=$(B) install DESTDIR=$(CURDIR)/$(B)/stage > /dev/null
 	touch $@
 
 demo: all

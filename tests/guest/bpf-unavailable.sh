@@ -8,23 +8,13 @@
 set -u
 UCMD_F_BPF=$((1 << 9))
 
-# rings an earlier test closed are torn down asynchronously (io_ring_exit_work)
-# and hold their /dev/ucmd file until then
-reload() {
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		rmmod ucmd 2> /dev/null && break
-		sleep 0.3
-	done
-	[ -e /sys/class/misc/ucmd ] && fail "rmmod ucmd"
-	insmod "$1" || fail "insmod $1"
-}
 trap 'cleanup; [ -e /sys/class/misc/ucmd ] || insmod /ucmd.ko' EXIT
 
 f=$(cat /sys/class/misc/ucmd/features)
 [ $((f & UCMD_F_BPF)) -ne 0 ] || fail "ucmd.ko with BTF: features $f lacks UCMD_F_BPF"
 [ "$(cat /sys/class/misc/ucmd/bpf)" = available ] || fail "bpf: $(cat /sys/class/misc/ucmd/bpf)"
 
-reload /ucmd-nobtf.ko
+reload_ucmd /ucmd-nobtf.ko
 [ -e /sys/kernel/btf/ucmd ] && fail "ucmd-nobtf.ko has BTF"
 f=$(cat /sys/class/misc/ucmd/features)
 [ $((f & UCMD_F_BPF)) -eq 0 ] || fail "features $f has UCMD_F_BPF without BTF"
@@ -48,7 +38,7 @@ echo 0 > /sys/kernel/tracing/events/ucmd/ucmd_complete/enable
 grep -q 'ucmd_complete:' /sys/kernel/tracing/trace || fail "no ucmd_complete event"
 echo > /sys/kernel/tracing/trace
 
-reload /ucmd.ko
+reload_ucmd /ucmd.ko
 [ "$(cat /sys/class/misc/ucmd/bpf)" = available ] || fail "BPF after reload"
 ucmdctl policy load rules > /dev/null || fail "policy load after reload"
 ucmdctl policy unload rules > /dev/null || fail "policy unload"

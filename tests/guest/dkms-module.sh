@@ -8,18 +8,10 @@
 . /tests/lib.sh
 set -u
 [ -f /ucmd-dkms.ko ] || { echo "no DKMS-built module for this kernel (the host test dkms builds for the host's 6.12)"; exit 77; }
-reload() {
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		rmmod ucmd 2> /dev/null && break
-		sleep 0.3
-	done
-	[ -e /sys/class/misc/ucmd ] && fail "rmmod ucmd"
-	insmod "$1" || fail "insmod $1"
-}
 trap 'cleanup; [ -e /sys/class/misc/ucmd ] || insmod /ucmd.ko' EXIT
 cleanup
 want=$(cat /sys/class/misc/ucmd/features)
-reload /ucmd-dkms.ko
+reload_ucmd /ucmd-dkms.ko
 [ "$(cat /sys/class/misc/ucmd/features)" = "$want" ] ||
 	fail "DKMS module features $(cat /sys/class/misc/ucmd/features), tree's $want"
 expect 42 echo 42
@@ -27,5 +19,5 @@ ucmdctl policy load rules > /dev/null || fail "policy load on the DKMS module"
 ucmdctl rule add echo deny EACCES > /dev/null || fail "rule add"
 expect -13 echo 42
 ucmdctl policy unload rules > /dev/null || fail "unload"
-reload /ucmd.ko
+reload_ucmd /ucmd.ko
 exit 0

@@ -52,3 +52,15 @@ cleanup() {
 	return 0
 }
 trap cleanup EXIT
+
+# reload_ucmd KO: rmmod ucmd (retrying: rings an earlier test closed are
+# torn down asynchronously, io_ring_exit_work, and hold their /dev/ucmd
+# file until then) and insmod KO
+reload_ucmd() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		rmmod ucmd 2> /dev/null && break
+		sleep 0.3
+	done
+	[ -e /sys/class/misc/ucmd ] && fail "rmmod ucmd"
+	insmod "$1" || fail "insmod $1"
+}
