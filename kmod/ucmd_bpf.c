@@ -689,9 +689,12 @@ static void ucmd_bpf_unregister_ops(struct ucmd_bpf_inst *inst)
 	for (i = 0; i < inst->nr_ops; i++)
 		inst->bops[i].h = ucmd_handler_unpublish(&inst->bops[i].hops);
 	synchronize_rcu();
+	for (i = 0; i < inst->nr_ops; i++)		/* kills' grace periods overlap */
+		if (inst->bops[i].h)
+			ucmd_handler_kill(inst->bops[i].h);
 	for (i = 0; i < inst->nr_ops; i++)
 		if (inst->bops[i].h)
-			ucmd_handler_retire(inst->bops[i].h);
+			ucmd_handler_reap(inst->bops[i].h);
 	kfree(inst->bops);
 }
 

@@ -262,23 +262,13 @@ int ucmd_builtin_init(void)
 	return 0;
 
 err_unregister:
-	while (--i >= 0)
-		ucmd_unregister_handler(&ucmd_builtins[i]);
+	ucmd_unregister_handlers(ucmd_builtins, i);
 	destroy_workqueue(ucmd_wq);
 	return ret;
 }
 
-/* ucmd_unregister_handler() for each, with one RCU grace period. */
 void ucmd_builtin_exit(void)
 {
-	struct ucmd_handler *h[ARRAY_SIZE(ucmd_builtins)];
-	int i;
-
-	for (i = ARRAY_SIZE(ucmd_builtins) - 1; i >= 0; i--)
-		h[i] = ucmd_handler_unpublish(&ucmd_builtins[i]);
-	synchronize_rcu();
-	for (i = ARRAY_SIZE(ucmd_builtins) - 1; i >= 0; i--)
-		if (h[i])
-			ucmd_handler_retire(h[i]);
+	ucmd_unregister_handlers(ucmd_builtins, ARRAY_SIZE(ucmd_builtins));
 	destroy_workqueue(ucmd_wq);
 }

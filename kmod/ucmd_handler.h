@@ -67,6 +67,8 @@ struct ucmd_handler_ops {
 
 int ucmd_register_handler(const struct ucmd_handler_ops *ops);
 void ucmd_unregister_handler(const struct ucmd_handler_ops *ops);
+void ucmd_unregister_handlers(const struct ucmd_handler_ops *ops,
+			      unsigned int n);
 
 struct io_uring_cmd *ucmd_req_cmd(struct ucmd_req *req);
 void ucmd_req_set_res2(struct ucmd_req *req, u64 res2);

@@ -95,6 +95,8 @@ int ucmd_registry_init(void);
 void ucmd_registry_exit(void);
 void ucmd_handler_cancel_all(struct ucmd_handler *h);
 struct ucmd_handler *ucmd_handler_unpublish(const struct ucmd_handler_ops *ops);
+void ucmd_handler_kill(struct ucmd_handler *h);
+void ucmd_handler_reap(struct ucmd_handler *h);
 void ucmd_handler_retire(struct ucmd_handler *h);
 
 #endif /* _UCMD_REGISTRY_H */

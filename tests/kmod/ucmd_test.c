@@ -16,6 +16,7 @@
 #include <linux/err.h>
 #include <linux/delay.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/io_uring/cmd.h>
 #include "ucmd_handler.h"
 #include "ucmd_probes.h"	/* kmod/probes.sh, made by ucmd.ko's build */
@@ -94,6 +95,50 @@ static const struct ucmd_handler_ops ucmd_test_raw_ops = {
 	.issue = ucmd_test_raw_issue,
 	.owner = THIS_MODULE,
 };
+
+static unsigned int nr_table;
+module_param(nr_table, uint, 0444);
+MODULE_PARM_DESC(nr_table, "no-op handlers registered as one table (0..4096)");
+static struct ucmd_handler_ops *ucmd_test_table;
+
+static int ucmd_test_nop_issue(struct ucmd_req *req, const void *payload,
+			       unsigned int issue_flags)
+{
+	return 0;
+}
+
+static int ucmd_test_table_register(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (nr_table > 4096)
+		return -EINVAL;
+	ucmd_test_table = kcalloc(nr_table, sizeof(*ucmd_test_table), GFP_KERNEL);
+	if (nr_table && !ucmd_test_table)
+		return -ENOMEM;
+	for (i = 0; i < nr_table; i++) {
+		ucmd_test_table[i] = (struct ucmd_handler_ops) {
+			.name = "test_table",
+			.cmd_op = _IO(UCMD_TEST_TABLE_TYPE + i / 256, i % 256),
+			.issue = ucmd_test_nop_issue,
+			.owner = THIS_MODULE,
+		};
+		ret = ucmd_register_handler(&ucmd_test_table[i]);
+		if (ret) {
+			ucmd_unregister_handlers(ucmd_test_table, i);
+			kfree(ucmd_test_table);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void ucmd_test_table_unregister(void)
+{
+	ucmd_unregister_handlers(ucmd_test_table, nr_table);
+	kfree(ucmd_test_table);
+}
 
 static unsigned int stall_cancels;
 module_param(stall_cancels, uint, 0444);
@@ -216,8 +261,13 @@ static int __init ucmd_test_init(void)
 	ret = ucmd_test_set_registered("1", NULL);
 	if (ret)
 		goto err_stall;
+	ret = ucmd_test_table_register();
+	if (ret)
+		goto err_timer;
 	return 0;
 
+err_timer:
+	ucmd_test_set_registered("0", NULL);
 err_stall:
 	ucmd_unregister_handler(&ucmd_test_stall_ops);
 err_raw:
@@ -227,6 +277,7 @@ err_raw:
 
 static void __exit ucmd_test_exit(void)
 {
+	ucmd_test_table_unregister();
 	ucmd_test_set_registered("0", NULL);
 	ucmd_unregister_handler(&ucmd_test_stall_ops);
 	ucmd_unregister_handler(&ucmd_test_raw_ops);

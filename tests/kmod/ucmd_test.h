@@ -27,4 +27,11 @@
  */
 #define UCMD_TEST_CMD_STALL	_IOWR('t', 0x05, struct ucmd_delay)
 
+/*
+ * nr_table=N: N no-op handlers (completing with 0) registered as one table
+ * and unregistered with ucmd_unregister_handlers(): _IO(UCMD_TEST_TABLE_TYPE
+ * + i / 256, i % 256) for i in 0..N-1, N at most 4096.
+ */
+#define UCMD_TEST_TABLE_TYPE	0x60
+
 #endif

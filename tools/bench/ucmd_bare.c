@@ -160,8 +160,7 @@ static int bare_issue(struct ucmd_req *req, const void *payload,
 
 static void bare_unregister(unsigned int n)
 {
-	while (n--)
-		ucmd_unregister_handler(&bare_ops[n]);
+	ucmd_unregister_handlers(bare_ops, n);
 	kfree(bare_ops);
 }
 
