@@ -115,7 +115,9 @@ EXPORT_SYMBOL_GPL(ucmd_register_handler);
  * First half of an unregister: new lookups miss the handler; issues
  * that found it before may still be using it without a reference (the
  * inline issue, under RCU). The caller waits an RCU grace period, then
- * calls ucmd_handler_retire(); one grace period serves many handlers.
+ * calls ucmd_handler_retire(), or for many handlers ucmd_handler_kill()
+ * on each and then ucmd_handler_reap() on each: one grace period, and
+ * the kills' overlapping, serve them all.
  *
  * Context: process context, may sleep.
  * Return: the handler, or NULL if @ops is not registered.

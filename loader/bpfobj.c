@@ -215,13 +215,12 @@ static const char *sleepable_prog(struct bpf_object *obj)
  */
 static bool implements(struct bpf_object *obj, const char *member)
 {
-	struct btf *vm = btf__load_vmlinux_btf(), *mod;
+	struct btf *mod = module_btf();
 	const struct btf_type *t = NULL;
 	struct bpf_program *prog;
 	bool found = false;
 	int id;
 
-	mod = vm ? btf__load_module_btf("ucmd", vm) : NULL;
 	id = mod ? btf__find_by_name_kind(mod, "ucmd_ops", BTF_KIND_STRUCT) : -1;
 	if (id > 0)
 		t = btf__type_by_id(mod, id);
@@ -236,8 +235,6 @@ static bool implements(struct bpf_object *obj, const char *member)
 		if (n && !strncmp(n, member, strlen(member)))
 			found = true;	/* handle matches handle_sleepable too */
 	}
-	btf__free(mod);
-	btf__free(vm);
 	return found || !t;	/* no BTF to tell: leave it to the kernel */
 }
 

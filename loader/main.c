@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <bpf/btf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
 
@@ -115,6 +116,20 @@ int parse_id(const char *what, const char *s, __u64 *out)
 	}
 	*out = v;
 	return 0;
+}
+
+/* ucmd.ko's BTF (split on vmlinux), loaded once. */
+struct btf *module_btf(void)
+{
+	static struct btf *vm, *mod;
+
+	if (mod)
+		return mod;
+	vm = btf__load_vmlinux_btf();
+	if (!vm)
+		return NULL;
+	mod = btf__load_module_btf("ucmd", vm);
+	return mod;
 }
 
 bool is_help(const char *arg)

@@ -28,6 +28,7 @@ const char *errno_name(int err);
 int errno_parse(const char *s);		/* "EPERM", "1" -> 1; -1 if unknown */
 int parse_u64(const char *s, unsigned long long *v);
 int parse_id(const char *what, const char *s, __u64 *out);
+struct btf *module_btf(void);
 
 /* cmd_op by name (built-in or example BPF op) or number. */
 int parse_cmd_op(const char *s, __u32 *cmd_op);

@@ -49,20 +49,6 @@ struct rule_args {
 	const char *cgroup;	/* the PATH given, for messages */
 };
 
-/* ucmd.ko's BTF (split on vmlinux), loaded once. */
-static struct btf *module_btf(void)
-{
-	static struct btf *vm, *mod;
-
-	if (mod)
-		return mod;
-	vm = btf__load_vmlinux_btf();
-	if (!vm)
-		return NULL;
-	mod = btf__load_module_btf("ucmd", vm);
-	return mod;
-}
-
 /* cgroup v2 PATH -> its id (the kernfs node id) and depth below the root. */
 static int parse_cgroup(const char *path, struct ucmd_rule *r)
 {
