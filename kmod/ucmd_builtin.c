@@ -35,7 +35,7 @@ static struct workqueue_struct *ucmd_wq;
 int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
 		   unsigned int issue_flags)
 {
-	return 0;
+	return __ucmd_nop_issue();
 }
 
 u64 ucmd_features(void)
@@ -73,25 +73,10 @@ static int ucmd_features_issue(struct ucmd_req *req, const void *payload,
 	return 0;
 }
 
-/*
- * ECHO and DELAY complete with a result userspace chose: a length-like
- * value or a userspace errno (-1..-511), never a code the kernel keeps
- * for itself (-ERESTARTSYS, -EIOCBQUEUED, ...).
- */
-static bool ucmd_res_valid(s32 res)
-{
-	return res > -ERESTARTSYS;
-}
-
 int ucmd_echo_issue(struct ucmd_req *req, const void *payload,
 		    unsigned int issue_flags)
 {
-	const struct ucmd_echo *p = payload;
-
-	if (p->pad || !ucmd_res_valid(p->res))
-		return -EINVAL;
-	ucmd_req_set_res2(req, p->res2);
-	return p->res;
+	return __ucmd_echo_issue(req, payload);
 }
 
 struct ucmd_delay_work {

@@ -5,13 +5,44 @@
 #ifndef _UCMD_BUILTIN_H
 #define _UCMD_BUILTIN_H
 
+#include <linux/errno.h>
 #include <linux/types.h>
-
-struct ucmd_req;
+#include <uapi/linux/ucmd.h>
+#include "ucmd_request.h"
 
 int ucmd_builtin_init(void);
 void ucmd_builtin_exit(void);
 u64 ucmd_features(void);
+
+/*
+ * ECHO and DELAY complete with a result userspace chose: a length-like
+ * value or a userspace errno (-1..-511), never a code the kernel keeps
+ * for itself (-ERESTARTSYS, -EIOCBQUEUED, ...).
+ */
+static inline bool ucmd_res_valid(s32 res)
+{
+	return res > -ERESTARTSYS;
+}
+
+/*
+ * The bodies of NOP's and ECHO's ->issue, which the dispatcher runs
+ * inline when a request's handler is theirs (ucmd_call_issue()).
+ */
+static __always_inline int __ucmd_nop_issue(void)
+{
+	return 0;
+}
+
+static __always_inline int __ucmd_echo_issue(struct ucmd_req *req,
+					     const void *payload)
+{
+	const struct ucmd_echo *p = payload;
+
+	if (p->pad || !ucmd_res_valid(p->res))
+		return -EINVAL;
+	req->res2 = p->res2;	/* ucmd_req_set_res2() */
+	return p->res;
+}
 
 /* Called directly by the dispatcher (ucmd_call_issue()). */
 int ucmd_nop_issue(struct ucmd_req *req, const void *payload,

@@ -76,6 +76,8 @@ int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
+	h->cmd_op = ops->cmd_op;
+	h->issue = ops->issue;
 	h->ops = ops;
 	init_completion(&h->released);
 	spin_lock_init(&h->lock);

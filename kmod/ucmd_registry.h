@@ -17,6 +17,9 @@
 
 /**
  * struct ucmd_handler - a registered handler, as the registry holds it
+ * @cmd_op: @ops->cmd_op and
+ * @issue: @ops->issue, copied at registration so that the dispatch reads
+ *	   them from the object it looked up, not one load further
  * @ops: the callbacks, owned by the registering module
  * @ref: one reference per request that has looked the handler up and not
  *	 completed yet, plus the registry's own; killed by unregister
@@ -29,6 +32,9 @@
  *	 the lookup reads it under rcu_read_lock() before taking @ref
  */
 struct ucmd_handler {
+	u32 cmd_op;
+	int (*issue)(struct ucmd_req *req, const void *payload,
+		     unsigned int issue_flags);
 	const struct ucmd_handler_ops *ops;
 	struct percpu_ref ref;
 	struct completion released;

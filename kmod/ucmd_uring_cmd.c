@@ -64,36 +64,25 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 
 /*
  * The BPF validators, out of line: only called while one is attached
- * (ucmd_bpf_nr_validators). A denial is traced here.
+ * (ucmd_bpf_nr_validators). A denial is traced and posted here, so that
+ * it is never taken for a retry: returns 0 to go on with the issue, or
+ * -EIOCBQUEUED when the request is completed with the denial.
  */
 static noinline int ucmd_validate(struct io_uring_cmd *cmd,
-				  const void *payload, unsigned int issue_flags,
-				  bool reissue, char *policy)
+				  const void *payload, unsigned int issue_flags)
 {
 	struct ucmd_file *uf = cmd->file->private_data;
+	char policy[UCMD_NAME_LEN];
 	int ret;
 
-	ret = ucmd_bpf_validate(cmd->cmd_op, payload, issue_flags, reissue,
-				uf->id, policy);
-	if (ret)
-		trace_ucmd_deny(cmd->cmd_op, policy, ret,
-				io_uring_cmd_get_task(cmd));
-	return ret;
-}
-
-/*
- * ->issue, called directly for the handlers most requests and the
- * benchmark go to, instead of through a retpoline (about 30 instructions
- * a call): INDIRECT_CALL_3() compares the pointer first
- * (include/linux/indirect_call_wrapper.h; a plain call without retpolines).
- */
-static __always_inline int ucmd_call_issue(struct ucmd_handler *h,
-					   struct ucmd_req *req,
-					   const void *payload,
-					   unsigned int issue_flags)
-{
-	return INDIRECT_CALL_3(h->ops->issue, ucmd_nop_issue, ucmd_echo_issue,
-			       ucmd_bpf_issue, req, payload, issue_flags);
+	/* the reissue mark is set only after ->issue: as at the issue's start */
+	ret = ucmd_bpf_validate(cmd->cmd_op, payload, issue_flags,
+				ucmd_cmd_is_reissue(cmd), uf->id, policy);
+	if (!ret)
+		return 0;
+	trace_ucmd_deny(cmd->cmd_op, policy, ret, io_uring_cmd_get_task(cmd));
+	ucmd_done(cmd, ret, 0, issue_flags, UCMD_DONE_DENIED, policy);
+	return -EIOCBQUEUED;
 }
 
 /*
@@ -164,30 +153,54 @@ static __always_inline int ucmd_sync_result(struct io_uring_cmd *cmd,
 }
 
 /*
- * One issue, specialised by the compiler for @inline_issue (a constant in
- * each of the two calls below). The inline issue runs in the caller's RCU
- * read-side section; an issue that may sleep (io-wq) pins the handler.
+ * An issue that failed before its handler ran (@h NULL: before or at the
+ * lookup), out of line: nothing is held yet but, on io-wq, the reference
+ * on @h.
  */
-static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
-					    unsigned int issue_flags,
-					    bool inline_issue)
+static noinline int ucmd_issue_fail(struct io_uring_cmd *cmd,
+				    struct ucmd_handler *h, int ret,
+				    unsigned int issue_flags)
 {
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
-	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8) __ucmd_uninit;
-	char policy[UCMD_NAME_LEN] __ucmd_uninit;
-	u32 cmd_op = cmd->cmd_op;
-	size_t size = _IOC_SIZE(cmd_op);
-	struct ucmd_handler *h;
-	bool reissue;
-	size_t area;
-	int ret;
 
-	/* A re-issue from io-wq keeps the first issue's clock. */
-	reissue = ucmd_cmd_is_reissue(cmd);
-	req->h = NULL;
+	req->h = h;
+	return ucmd_sync_result(cmd, req, ret, issue_flags);
+}
+
+/*
+ * A negative result of ->issue, out of line: a handler's -EIOCBQUEUED
+ * without ucmd_req_defer(), -EAGAIN, a restart code, or an errno.
+ */
+static noinline int ucmd_issue_result(struct io_uring_cmd *cmd, int ret,
+				      unsigned int issue_flags,
+				      bool inline_issue)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+
+	if (unlikely(ret == -EIOCBQUEUED)) {
+		pr_warn_ratelimited("handler %s queued without ucmd_req_defer()\n",
+				    req->h->ops->name);
+		ret = -EIO;
+	}
+	if (ret == -EAGAIN && inline_issue) {
+		/* io_uring issues it again from io-wq: not a completion. */
+		ucmd_cmd_mark_reissue(cmd);
+		return -EAGAIN;
+	}
+	return ucmd_sync_result(cmd, req, ucmd_fixup_res(ret), issue_flags);
+}
+
+/*
+ * Set the PDU up for an issue. A re-issue from io-wq keeps the first
+ * issue's clock.
+ */
+static __always_inline void ucmd_req_init(struct io_uring_cmd *cmd)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+
 	req->async = NULL;
 	req->res2 = 0;
-	if (!reissue) {
+	if (likely(!ucmd_cmd_is_reissue(cmd))) {
 		/* start_ns with ref, ioctl and defer_refused clear */
 		req->start_word = trace_ucmd_complete_enabled() ?
 				  ktime_get_ns() & GENMASK_ULL(60, 0) : 0;
@@ -196,20 +209,101 @@ static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
 		req->ioctl = 0;
 		req->defer_refused = 0;
 	}
+}
 
-	area = issue_flags & IO_URING_F_SQE128 ? UCMD_PAYLOAD_SQE128 :
-						 UCMD_PAYLOAD_SQE64;
-	if (unlikely(size > area))
-		return ucmd_sync_result(cmd, req, -EINVAL, issue_flags);
-	/*
-	 * One copy out of the SQE: validators and handler see these bytes
-	 * (payload_len of them). Up to 16, the whole SQE64 command area,
-	 * always mapped, is copied in two loads instead of a memcpy() call.
-	 */
-	if (size > UCMD_PAYLOAD_SQE64)
-		memcpy(payload, ucmd_cmd_payload(cmd), size);
-	else if (size)
-		memcpy(payload, ucmd_cmd_payload(cmd), UCMD_PAYLOAD_SQE64);
+/*
+ * The issue tracepoint, out of line: its arguments are loaded only when
+ * it is enabled (inline, the compiler loads them before the static
+ * branch).
+ */
+static noinline void ucmd_trace_issue(struct io_uring_cmd *cmd,
+				      struct ucmd_handler *h,
+				      unsigned int issue_flags)
+{
+	trace_ucmd_issue(cmd->cmd_op, h->ops->name, issue_flags,
+			 io_uring_cmd_get_task(cmd));
+}
+
+/*
+ * The result @ret of a synchronous ->issue: posted as it is by io_uring
+ * (@ret >= 0 on a ring without CQE32, the common case, inline), or out of
+ * line.
+ */
+static __always_inline int ucmd_issue_done(struct io_uring_cmd *cmd,
+					   struct ucmd_handler *h, int ret,
+					   unsigned int issue_flags,
+					   bool inline_issue)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+
+	if (unlikely(ret < 0))
+		return ucmd_issue_result(cmd, ret, issue_flags, inline_issue);
+	if (issue_flags & IO_URING_F_CQE32) {
+		/* res2 is carried only by a CQE ucmd posts (ucmd_sync_result()) */
+		ucmd_done(cmd, ret, req->res2, issue_flags, UCMD_DONE_SYNC,
+			  NULL);
+		return -EIOCBQUEUED;
+	}
+	/* the call's six arguments cost more than the test */
+	if (trace_ucmd_complete_enabled())
+		ucmd_trace_done(cmd, req, ret, req->res2, UCMD_DONE_SYNC, NULL);
+	/* an inline issue holds no reference here (ucmd_issue_handler()) */
+	if (!inline_issue && req->ref)
+		ucmd_handler_put(h);
+	return ret;
+}
+
+/*
+ * ->issue of a handler other than NOP and ECHO, which may defer, out of
+ * line: BPF handlers through a direct call, others through ->issue (a
+ * retpoline where the CPU needs one, about 30 instructions). Returns
+ * what ->uring_cmd returns.
+ */
+static noinline int ucmd_issue_handler(struct io_uring_cmd *cmd,
+				       struct ucmd_handler *h,
+				       const void *payload,
+				       unsigned int issue_flags,
+				       bool inline_issue)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	int ret;
+
+	ret = INDIRECT_CALL_1(h->issue, ucmd_bpf_issue, req, payload,
+			      issue_flags);
+	if (req->async) {
+		if (ucmd_issue_deferred(cmd, req, ret, issue_flags))
+			return -EIOCBQUEUED;
+		/*
+		 * The handler undid its deferral: drop the reference
+		 * ucmd_req_defer() took on the inline issue (an io-wq issue
+		 * holds its lookup's until the result).
+		 */
+		if (inline_issue && req->ref) {
+			req->ref = 0;
+			ucmd_handler_put(h);
+		}
+	}
+	return ucmd_issue_done(cmd, h, ret, issue_flags, inline_issue);
+}
+
+/*
+ * One issue after the PDU's set-up and the payload's copy (@payload NULL
+ * for a cmd_op of _IOC_SIZE() 0), specialised by the compiler for
+ * @inline_issue and for @payload NULL (constants where it is inlined).
+ * The inline issue runs in the caller's RCU read-side section; an issue
+ * that may sleep (io-wq) pins the handler. The common case - a handler
+ * that completes with a result >= 0, no validator, no CQE32 - runs
+ * straight through; everything else leaves through an out-of-line
+ * function, so that the common case needs few registers.
+ */
+static __always_inline int __ucmd_issue(struct io_uring_cmd *cmd,
+					unsigned int issue_flags,
+					bool inline_issue, const void *payload)
+{
+	struct ucmd_req *req = ucmd_cmd_req(cmd);
+	u32 cmd_op = cmd->cmd_op;
+	struct ucmd_handler *h;
+	int ret;
 
 	if (inline_issue) {
 		h = ucmd_handler_lookup(cmd_op);
@@ -217,39 +311,68 @@ static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
 		h = ucmd_handler_get(cmd_op);
 		req->ref = !!h;
 	}
-	req->h = h;
 	if (unlikely(!h))
-		return ucmd_sync_result(cmd, req, -EOPNOTSUPP, issue_flags);
-	if (unlikely(h->ops->cmd_op != cmd_op))
-		return ucmd_sync_result(cmd, req, -EINVAL, issue_flags);
-	if (READ_ONCE(ucmd_bpf_nr_validators)) {
-		ret = ucmd_validate(cmd, payload, issue_flags, reissue, policy);
-		if (ret) {
-			/* Posted, so that a denial is never taken for a retry. */
-			ucmd_done(cmd, ret, 0, issue_flags, UCMD_DONE_DENIED,
-				  policy);
-			return -EIOCBQUEUED;
-		}
-	}
-
-	trace_ucmd_issue(cmd_op, h->ops->name, issue_flags,
-			 io_uring_cmd_get_task(cmd));
-	ret = ucmd_call_issue(h, req, payload, issue_flags);
-	if (req->async && ucmd_issue_deferred(cmd, req, ret, issue_flags))
+		return ucmd_issue_fail(cmd, NULL, -EOPNOTSUPP, issue_flags);
+	req->h = h;
+	if (unlikely(h->cmd_op != cmd_op))
+		return ucmd_issue_fail(cmd, h, -EINVAL, issue_flags);
+	if (READ_ONCE(ucmd_bpf_nr_validators) &&
+	    ucmd_validate(cmd, payload, issue_flags))
 		return -EIOCBQUEUED;
-	if (unlikely(ret == -EIOCBQUEUED)) {
-		pr_warn_ratelimited("handler %s queued without ucmd_req_defer()\n",
-				    h->ops->name);
-		ret = -EIO;
-	}
-	if (ret == -EAGAIN && inline_issue) {
-		/* io_uring issues it again from io-wq: not a completion. */
-		ucmd_cmd_mark_reissue(cmd);
-		if (req->ref)	/* a deferral the handler undid */
-			ucmd_handler_put(h);
-		return -EAGAIN;
-	}
-	return ucmd_sync_result(cmd, req, ucmd_fixup_res(ret), issue_flags);
+
+	if (trace_ucmd_issue_enabled())
+		ucmd_trace_issue(cmd, h, issue_flags);
+	/* NOP and ECHO inline (ucmd_builtin.h): neither defers */
+	if (likely(h->issue == ucmd_nop_issue))
+		ret = __ucmd_nop_issue();
+	else if (likely(h->issue == ucmd_echo_issue))
+		ret = __ucmd_echo_issue(req, payload);
+	else
+		return ucmd_issue_handler(cmd, h, payload, issue_flags,
+					  inline_issue);
+	return ucmd_issue_done(cmd, h, ret, issue_flags, inline_issue);
+}
+
+/*
+ * The issue of a request with a payload: one copy out of the SQE, which
+ * validators and handler see (payload_len bytes of it). Up to 16 bytes,
+ * the whole SQE64 command area, always mapped, is copied in two loads
+ * instead of a memcpy() call. Only this specialisation has the buffer
+ * (and the stack protector's canary that guards it).
+ */
+static __always_inline int __ucmd_issue_payload(struct io_uring_cmd *cmd,
+						unsigned int issue_flags,
+						bool inline_issue)
+{
+	u8 payload[UCMD_PAYLOAD_SQE128] __aligned(8) __ucmd_uninit;
+	size_t size = _IOC_SIZE(cmd->cmd_op);
+
+	if (likely(size <= UCMD_PAYLOAD_SQE64))
+		memcpy(payload, ucmd_cmd_payload(cmd), UCMD_PAYLOAD_SQE64);
+	else if (size <= UCMD_PAYLOAD_SQE128 &&
+		 (issue_flags & IO_URING_F_SQE128))
+		memcpy(payload, ucmd_cmd_payload(cmd), size);
+	else
+		return ucmd_issue_fail(cmd, NULL, -EINVAL, issue_flags);
+	return __ucmd_issue(cmd, issue_flags, inline_issue, payload);
+}
+
+static noinline int ucmd_issue_inline_payload(struct io_uring_cmd *cmd,
+					      unsigned int issue_flags)
+{
+	return __ucmd_issue_payload(cmd, issue_flags, true);
+}
+
+/* The issues that may sleep (io-wq) and cancellations, out of line. */
+static noinline int ucmd_uring_cmd_slow(struct io_uring_cmd *cmd,
+					unsigned int issue_flags)
+{
+	if (issue_flags & IO_URING_F_CANCEL)
+		return ucmd_cancel(cmd, issue_flags);
+	ucmd_req_init(cmd);
+	if (_IOC_SIZE(cmd->cmd_op))
+		return __ucmd_issue_payload(cmd, issue_flags, false);
+	return __ucmd_issue(cmd, issue_flags, false, NULL);
 }
 
 /**
@@ -279,18 +402,21 @@ int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	int ret;
 
-	if (unlikely(issue_flags & IO_URING_F_CANCEL))
-		return ucmd_cancel(cmd, issue_flags);
 	/*
 	 * The inline issue runs in one RCU read-side section from the lookup
 	 * to its return, without touching the handler's reference unless it
 	 * defers (ucmd_req_defer() takes it then).
 	 */
-	if (likely(issue_flags & IO_URING_F_NONBLOCK)) {
+	if (likely((issue_flags & (IO_URING_F_NONBLOCK | IO_URING_F_CANCEL)) ==
+		   IO_URING_F_NONBLOCK)) {
+		ucmd_req_init(cmd);
 		rcu_read_lock();
-		ret = __ucmd_uring_cmd(cmd, issue_flags, true);
+		if (_IOC_SIZE(cmd->cmd_op))
+			ret = ucmd_issue_inline_payload(cmd, issue_flags);
+		else
+			ret = __ucmd_issue(cmd, issue_flags, true, NULL);
 		rcu_read_unlock();
 		return ret;
 	}
-	return __ucmd_uring_cmd(cmd, issue_flags, false);
+	return ucmd_uring_cmd_slow(cmd, issue_flags);
 }
