@@ -3,7 +3,8 @@
  * trace: every uring_cmd completion on /dev/ucmd, from the module's
  * ucmd:ucmd_complete tracepoint (tp_btf), as a struct ucmd_trace_event in
  * a BPF ring buffer, plus per-cmd_op counters and log-linear latency histograms
- * in the "stats" map. Filters are rodata, set by the loader before load.
+ * in the "stats_slots" array, or the "stats" hash for a cmd_op whose slot
+ * another holds. Filters are rodata, set by the loader before load.
  *
  * Loaded by ucmdctl through its skeleton, not by "policy load":
  *   ucmdctl trace [--op OP] [--pid PID] [--errors] [--duration SEC] [-j]
@@ -47,6 +48,19 @@ struct {
 	__type(value, struct ucmd_op_stats);
 } stats_zero SEC(".maps");
 
+/*
+ * Per CPU, in front of "stats": slot ucmd_stats_slot(cmd_op) belongs to
+ * the first cmd_op this CPU counts there. The program runs with
+ * preemption disabled (a tracepoint probe) and never nests on a CPU (the
+ * trampoline's recursion check), so a CPU's claim needs no atomics.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, UCMD_STATS_SLOTS);
+	__type(key, __u32);
+	__type(value, struct ucmd_stats_slot);
+} stats_slots SEC(".maps");
+
 static __always_inline __u32 log2_u64(__u64 v)
 {
 	__u32 r = 0, shift;
@@ -62,10 +76,18 @@ static __always_inline __u32 log2_u64(__u64 v)
 
 static void count(__u32 cmd_op, int res, __u64 latency_ns)
 {
-	struct ucmd_op_stats *st;
 	__u32 slot = ucmd_hist_slot(latency_ns, log2_u64(latency_ns));
+	__u32 i = ucmd_stats_slot(cmd_op);
+	struct ucmd_stats_slot *sl;
+	struct ucmd_op_stats *st;
 
-	st = bpf_map_lookup_elem(&stats, &cmd_op);
+	sl = bpf_map_lookup_elem(&stats_slots, &i);
+	if (sl && cmd_op && (sl->cmd_op == cmd_op || !sl->cmd_op)) {
+		sl->cmd_op = cmd_op;
+		st = &sl->st;
+	} else {
+		st = bpf_map_lookup_elem(&stats, &cmd_op);
+	}
 	if (!st) {
 		__u32 k = 0;
 		/* a zeroed value, too big for the stack */

@@ -218,7 +218,8 @@ static inline __u64 ucmd_hist_lo(__u32 slot)
 
 /**
  * struct ucmd_op_stats - per-cmd_op counters kept by bpf/trace.bpf.c, one
- * copy per CPU (a per-CPU hash: no atomics); readers add the copies up
+ * copy per CPU (a per-CPU array slot or hash entry: no atomics); readers
+ * add the copies up
  * @count: completions
  * @errors: completions with a negative result
  * @lat_sum_ns: sum of their latencies, in nanoseconds
@@ -230,6 +231,33 @@ struct ucmd_op_stats {
 	__u64	errors;
 	__u64	lat_sum_ns;
 	__u64	hist[UCMD_HIST_SLOTS];
+};
+
+/*
+ * bpf/trace.bpf.c counts each cmd_op in one of UCMD_STATS_SLOTS per-CPU
+ * array slots, ucmd_stats_slot(cmd_op), which each CPU gives to the first
+ * cmd_op it counts there; a cmd_op whose slot another holds on that CPU
+ * counts in the per-CPU hash instead. An array lookup is a few inline
+ * instructions (the verifier inlines it), a hash lookup a call that
+ * hashes the key and walks a bucket.
+ */
+#define UCMD_STATS_SLOTS	64
+
+static inline __u32 ucmd_stats_slot(__u32 cmd_op)
+{
+	return (cmd_op ^ (cmd_op >> 8) ^ (cmd_op >> 16)) & (UCMD_STATS_SLOTS - 1);
+}
+
+/**
+ * struct ucmd_stats_slot - one slot of the per-CPU stats array
+ * @cmd_op: the cmd_op counted here on this CPU; 0: free
+ * @reserved: zero
+ * @st: its counters
+ */
+struct ucmd_stats_slot {
+	__u32	cmd_op;
+	__u32	reserved;
+	struct ucmd_op_stats st;
 };
 
 /* Longest wait UCMD_TIMER_WAIT accepts, in microseconds (10 s). */

@@ -37,8 +37,8 @@ struct ucmd_req;
  *	the payload size in bytes copied from the SQE (at most 80)
  * @issue: called once per issue of a request, in the submitter's context
  *	or from io-wq (IO_URING_F_UNLOCKED in @issue_flags); @payload is a
- *	copy of the SQE's command area, _IOC_SIZE(@cmd_op) bytes, valid only
- *	during the call. Must not sleep if @issue_flags has
+ *	copy of the SQE's command area, _IOC_SIZE(@cmd_op) bytes (NULL if
+ *	that is 0), valid only during the call. Must not sleep if @issue_flags has
  *	IO_URING_F_NONBLOCK. Returns a result, -EIOCBQUEUED after
  *	ucmd_req_defer(), or -EAGAIN (see above).
  * @cancel: optional; asks the handler to stop a deferred request it

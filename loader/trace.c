@@ -357,20 +357,84 @@ static void print_hist(const char *op, const struct ucmd_op_stats *st)
 	printf("\n");
 }
 
-/* Add up @ncpu per-CPU copies of an op's counters. */
-static void sum_cpus(struct ucmd_op_stats *dst, const struct ucmd_op_stats *pc, int ncpu)
+/* Add one CPU's copy of an op's counters to @dst. */
+static void add_stats(struct ucmd_op_stats *dst, const struct ucmd_op_stats *one)
 {
-	memset(dst, 0, sizeof(*dst));
-	for (int c = 0; c < ncpu; c++) {
-		dst->count += pc[c].count;
-		dst->errors += pc[c].errors;
-		dst->lat_sum_ns += pc[c].lat_sum_ns;
-		for (int i = 0; i < UCMD_HIST_SLOTS; i++)
-			dst->hist[i] += pc[c].hist[i];
-	}
+	dst->count += one->count;
+	dst->errors += one->errors;
+	dst->lat_sum_ns += one->lat_sum_ns;
+	for (int i = 0; i < UCMD_HIST_SLOTS; i++)
+		dst->hist[i] += one->hist[i];
 }
 
-#define MAX_OPS 1024	/* the stats map's max_entries */
+/* the hash's max_entries, plus the array's slots */
+#define MAX_OPS (1024 + UCMD_STATS_SLOTS)
+
+/*
+ * The counters of @cmd_op in @keys/@st (@n of them), added if new. NULL if
+ * the table is full (it holds every op either map can).
+ */
+static struct ucmd_op_stats *op_stats(__u32 *keys, struct ucmd_op_stats *st, int *n,
+				      __u32 cmd_op)
+{
+	int i;
+
+	for (i = 0; i < *n; i++)
+		if (keys[i] == cmd_op)
+			return &st[i];
+	if (*n == MAX_OPS)
+		return NULL;
+	keys[*n] = cmd_op;
+	memset(&st[*n], 0, sizeof(st[*n]));
+	return &st[(*n)++];
+}
+
+/*
+ * Read every cmd_op's counters once: each CPU's copy of each array slot
+ * (the op that CPU gave it to), then the hash (ops whose slot another op
+ * held on some CPU); an op may be in both, on different CPUs.
+ */
+static int read_stats(struct trace_bpf *skel, __u32 *keys, struct ucmd_op_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd, n = 0;
+	__u32 key, *prev = NULL;
+	struct ucmd_stats_slot *sl;
+	struct ucmd_op_stats *pc, *dst;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -ENOMEM;
+	sl = calloc(ncpu, sizeof(*sl));
+	pc = calloc(ncpu, sizeof(*pc));
+	if (!sl || !pc) {
+		n = -ENOMEM;
+		goto out;
+	}
+	fd = bpf_map__fd(skel->maps.stats_slots);
+	for (key = 0; key < UCMD_STATS_SLOTS; key++) {
+		if (bpf_map_lookup_elem(fd, &key, sl))
+			continue;
+		for (int c = 0; c < ncpu; c++) {
+			if (!sl[c].cmd_op)
+				continue;
+			dst = op_stats(keys, st, &n, sl[c].cmd_op);
+			if (dst)
+				add_stats(dst, &sl[c].st);
+		}
+	}
+	fd = bpf_map__fd(skel->maps.stats);
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, pc))
+			continue;
+		dst = op_stats(keys, st, &n, key);
+		for (int c = 0; dst && c < ncpu; c++)
+			add_stats(dst, &pc[c]);
+	}
+out:
+	free(sl);
+	free(pc);
+	return n;
+}
 
 static void op_label(__u32 cmd_op, char *buf, size_t len)
 {
@@ -385,14 +449,12 @@ static void op_label(__u32 cmd_op, char *buf, size_t len)
 int do_stats(int argc, char **argv)
 {
 	static struct ucmd_op_stats st[MAX_OPS];
-	__u32 keys[MAX_OPS], *prev = NULL;
-	struct ucmd_op_stats *pc;
-	int ncpu;
+	static __u32 keys[MAX_OPS];
 	struct json_object *arr = NULL;
 	struct trace_bpf *skel;
 	struct opts o;
 	double end;
-	int fd, n = 0;
+	int n;
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr,
@@ -413,21 +475,12 @@ int do_stats(int argc, char **argv)
 	while (!exiting && (!end || now_s() < end))
 		usleep(50000);
 
-	/* Read every cmd_op's counters once (one copy per CPU), then print. */
-	ncpu = libbpf_num_possible_cpus();
-	pc = ncpu > 0 ? calloc(ncpu, sizeof(*pc)) : NULL;
-	if (!pc) {
-		p_err("cannot size the per-CPU counters: %s", strerror(ncpu < 0 ? -ncpu : ENOMEM));
+	n = read_stats(skel, keys, st);
+	if (n < 0) {
+		p_err("cannot read the counters: %s", strerror(-n));
 		trace_bpf__destroy(skel);
 		return -1;
 	}
-	fd = bpf_map__fd(skel->maps.stats);
-	while (n < MAX_OPS && !bpf_map_get_next_key(fd, prev, &keys[n])) {
-		prev = &keys[n];
-		if (!bpf_map_lookup_elem(fd, &keys[n], pc))
-			sum_cpus(&st[n++], pc, ncpu);
-	}
-	free(pc);
 	if (json_output)
 		arr = json_object_new_array();
 	else
