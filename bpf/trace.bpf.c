@@ -50,9 +50,10 @@ struct {
 
 /*
  * Per CPU, in front of "stats": slot ucmd_stats_slot(cmd_op) belongs to
- * the first cmd_op this CPU counts there. The program runs with
- * preemption disabled (a tracepoint probe) and never nests on a CPU (the
- * trampoline's recursion check), so a CPU's claim needs no atomics.
+ * the first cmd_op this CPU counts there. A CPU runs this program once at
+ * a time (bpf_trace_run*()'s per-program recursion check, in
+ * kernel/trace/bpf_trace.c, skips a nested run and counts it as a miss),
+ * with migration disabled, so a CPU's claim needs no atomics.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
