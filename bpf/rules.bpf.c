@@ -53,46 +53,76 @@ static bool scope_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req)
 	return false;
 }
 
-static bool cond_holds(const struct ucmd_rule_cond *c, struct ucmd_bpf_ctx *req)
-{
-	__u64 v = 0;
-	__s64 sv;
-	__u32 size = c->size;
+/*
+ * The request's payload, copied once per validation (one kfunc call
+ * rather than one per condition), with 8 bytes of room so that a field
+ * is one 8-byte load at its offset, masked to its size. A map value, not
+ * the stack: the verifier allows unaligned variable-offset loads only
+ * there. Bytes past the payload are stale, and never read: a field must
+ * end inside the payload.
+ */
+struct payload_buf {
+	__u8 b[UCMD_PAYLOAD_SQE128 + 8];
+};
 
-	if (size != 1 && size != 2 && size != 4 && size != 8)
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct payload_buf);
+} payload SEC(".maps");
+
+static __always_inline bool cond_holds(const struct ucmd_rule_cond *c,
+				       const struct payload_buf *p, __u32 len)
+{
+	__u32 off = c->offset, size = c->size, shift;
+	__u64 v, val = c->value, bias;
+	__u8 cmp = c->cmp;
+
+	if (size > 8 || !((1U << size) & 0x116))	/* 1, 2, 4 or 8 */
 		return false;
-	if (bpf_ucmd_read_payload(req, c->offset, &v, size & 15) < 0)
-		return false;		/* past the payload */
-	if (c->flags & UCMD_COND_SIGNED) {
-		sv = size == 8 ? (__s64)v : (__s64)(v << (64 - 8 * size)) >> (64 - 8 * size);
-		switch (c->cmp) {
-		case UCMD_CMP_LT: return sv < (__s64)c->value;
-		case UCMD_CMP_LE: return sv <= (__s64)c->value;
-		case UCMD_CMP_GT: return sv > (__s64)c->value;
-		case UCMD_CMP_GE: return sv >= (__s64)c->value;
-		}
-		v = sv;
-	}
-	switch (c->cmp) {
-	case UCMD_CMP_EQ: return v == c->value;
-	case UCMD_CMP_NE: return v != c->value;
-	case UCMD_CMP_LT: return v < c->value;
-	case UCMD_CMP_LE: return v <= c->value;
-	case UCMD_CMP_GT: return v > c->value;
-	case UCMD_CMP_GE: return v >= c->value;
-	case UCMD_CMP_MASK: return v & c->value;
+	if (off > UCMD_PAYLOAD_SQE128 || off + size > len)
+		return false;			/* past the payload */
+	shift = 64 - 8 * size;
+	/*
+	 * One 8-byte load, unaligned: clang splits a C one into byte loads
+	 * (its BPF target does not assume unaligned access), the verifier
+	 * allows it in a map value where the architecture does.
+	 */
+	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(&p->b[off]));
+	v <<= shift;					/* little-endian */
+	if (c->flags & UCMD_COND_SIGNED)
+		v = (__s64)v >> shift;
+	else
+		v >>= shift;
+	if (cmp == UCMD_CMP_MASK)
+		return v & val;
+	if (cmp == UCMD_CMP_EQ)
+		return v == val;
+	if (cmp == UCMD_CMP_NE)
+		return v != val;
+	/* signed order as unsigned order: flip both sign bits */
+	bias = (__u64)(c->flags & UCMD_COND_SIGNED) << 63;
+	v ^= bias;
+	val ^= bias;
+	switch (cmp) {
+	case UCMD_CMP_LT: return v < val;
+	case UCMD_CMP_LE: return v <= val;
+	case UCMD_CMP_GT: return v > val;
+	case UCMD_CMP_GE: return v >= val;
 	}
 	return false;
 }
 
-static bool rule_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req)
+static bool rule_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req,
+			 const struct payload_buf *p, __u32 len)
 {
 	if (!scope_matches(r, req))
 		return false;
 	for (int i = 0; i < UCMD_RULE_MAX_CONDS; i++) {
 		if (i >= r->nr_conds)
 			break;
-		if (!cond_holds(&r->conds[i], req))
+		if (!cond_holds(&r->conds[i], p, len))
 			return false;
 	}
 	return true;
@@ -107,12 +137,19 @@ int BPF_PROG(rules_validate, struct ucmd_bpf_ctx *req)
 
 	set = bpf_map_lookup_elem(&rules, &cmd_op);
 	if (set) {
+		struct payload_buf *p = bpf_map_lookup_elem(&payload, &zero);
+		__u32 len = req->payload_len;
+
+		/* cannot fail: len is at most 80, the kfunc checks it too */
+		if (!p || len > UCMD_PAYLOAD_SQE128 ||
+		    (len && bpf_ucmd_read_payload(req, 0, p->b, len) < 0))
+			return -EPERM;
 		for (int i = 0; i < UCMD_RULES_PER_OP; i++) {
 			struct ucmd_rule *r = &set->rules[i];
 
 			if (i >= set->nr_rules)
 				break;
-			if (rule_matches(r, req)) {
+			if (rule_matches(r, req, p, len)) {
 				__sync_fetch_and_add(&r->hits, 1);
 				return r->verdict;
 			}
