@@ -153,9 +153,10 @@ static __always_inline int ucmd_sync_result(struct io_uring_cmd *cmd,
 }
 
 /*
- * An issue that failed before its handler ran (@h NULL: before or at the
- * lookup), out of line: nothing is held yet but, on io-wq, the reference
- * on @h.
+ * An issue that failed before its handler ran, out of line: @h is NULL
+ * for a failure before or at the lookup, else the handler found (whose
+ * cmd_op differs in size or direction). Nothing is held but, on io-wq,
+ * the lookup's reference on @h.
  */
 static noinline int ucmd_issue_fail(struct io_uring_cmd *cmd,
 				    struct ucmd_handler *h, int ret,
