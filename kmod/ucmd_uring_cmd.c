@@ -255,16 +255,18 @@ static __always_inline int ucmd_issue_done(struct io_uring_cmd *cmd,
 }
 
 /*
- * ->issue of a handler other than NOP and ECHO, which may defer, out of
- * line: BPF handlers through a direct call, others through ->issue (a
- * retpoline where the CPU needs one, about 30 instructions). Returns
- * what ->uring_cmd returns.
+ * ->issue of a handler other than NOP and ECHO, which may defer: BPF
+ * handlers through a direct call, others through ->issue (a retpoline
+ * where the CPU needs one, about 30 instructions). Inline in the
+ * payload-carrying issue, out of line (ucmd_issue_handler()) in the
+ * payload-less one, whose common case then needs fewer registers.
+ * Returns what ->uring_cmd returns.
  */
-static noinline int ucmd_issue_handler(struct io_uring_cmd *cmd,
-				       struct ucmd_handler *h,
-				       const void *payload,
-				       unsigned int issue_flags,
-				       bool inline_issue)
+static __always_inline int __ucmd_issue_handler(struct io_uring_cmd *cmd,
+						struct ucmd_handler *h,
+						const void *payload,
+						unsigned int issue_flags,
+						bool inline_issue)
 {
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	int ret;
@@ -285,6 +287,15 @@ static noinline int ucmd_issue_handler(struct io_uring_cmd *cmd,
 		}
 	}
 	return ucmd_issue_done(cmd, h, ret, issue_flags, inline_issue);
+}
+
+static noinline int ucmd_issue_handler(struct io_uring_cmd *cmd,
+				       struct ucmd_handler *h,
+				       const void *payload,
+				       unsigned int issue_flags,
+				       bool inline_issue)
+{
+	return __ucmd_issue_handler(cmd, h, payload, issue_flags, inline_issue);
 }
 
 /*
@@ -328,9 +339,12 @@ static __always_inline int __ucmd_issue(struct io_uring_cmd *cmd,
 		ret = __ucmd_nop_issue();
 	else if (likely(h->issue == ucmd_echo_issue))
 		ret = __ucmd_echo_issue(req, payload);
-	else
+	else if (!payload)	/* a constant in each specialisation */
 		return ucmd_issue_handler(cmd, h, payload, issue_flags,
 					  inline_issue);
+	else
+		return __ucmd_issue_handler(cmd, h, payload, issue_flags,
+					    inline_issue);
 	return ucmd_issue_done(cmd, h, ret, issue_flags, inline_issue);
 }
 
