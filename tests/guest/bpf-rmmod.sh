@@ -48,9 +48,11 @@ for round in 1 2 3; do
 	ucmdctl handler load csum > /dev/null || fail "load csum"
 	ucmdctl handler load counter > /dev/null || fail "load counter"
 	ucmdctl policy load rules > /dev/null || fail "load rules"
-	# two requests parked in the timer's map; unload cancels them
-	ucmdctl -j cmd timer_wait 5000000 > /tmp/tw1 &
-	ucmdctl -j cmd timer_wait 5000000 > /tmp/tw2 &
+	# two requests parked in the timer's map; unload cancels them. The
+	# longest wait the handler takes (10 s): on the debug kernel the
+	# unloads before the timer's (round 2) took more than 5 s.
+	ucmdctl -j cmd timer_wait 10000000 > /tmp/tw1 &
+	ucmdctl -j cmd timer_wait 10000000 > /tmp/tw2 &
 	for i in $(seq 50); do
 		[ "$(cat /sys/class/misc/ucmd/inflight)" = 2 ] && break
 		sleep 0.1
