@@ -26,7 +26,7 @@ static inline bool ucmd_res_valid(s32 res)
 
 /*
  * The bodies of NOP's and ECHO's ->issue, which the dispatcher runs
- * inline when a request's handler is theirs (ucmd_call_issue()).
+ * inline when a request's handler is theirs (__ucmd_issue()).
  */
 static __always_inline int __ucmd_nop_issue(void)
 {
@@ -44,7 +44,7 @@ static __always_inline int __ucmd_echo_issue(struct ucmd_req *req,
 	return p->res;
 }
 
-/* Called directly by the dispatcher (ucmd_call_issue()). */
+/* Compared with struct ucmd_handler.issue by the dispatcher (__ucmd_issue()). */
 int ucmd_nop_issue(struct ucmd_req *req, const void *payload,
 		   unsigned int issue_flags);
 int ucmd_echo_issue(struct ucmd_req *req, const void *payload,

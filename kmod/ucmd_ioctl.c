@@ -50,14 +50,14 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	req->h = ucmd_handler_get(cmd_op);
 	if (!req->h)
 		return -EOPNOTSUPP;
-	if (req->h->ops->cmd_op != cmd_op) {
+	if (req->h->cmd_op != cmd_op) {
 		ret = -EINVAL;
 		goto out;
 	}
 	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, ireq.uf->id, policy);
 	if (ret)
 		goto out;
-	ret = req->h->ops->issue(req, payload, 0);
+	ret = req->h->issue(req, payload, 0);
 	if (req->defer_refused)
 		ret = -EOPNOTSUPP;
 	else if (ret == -EIOCBQUEUED || ret == -EAGAIN)
