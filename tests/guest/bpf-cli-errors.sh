@@ -5,6 +5,7 @@
 # objects/commands/ops, bad verdicts and errnos, missing arguments,
 # unloading what is not loaded, rules without the rules policy.
 . /tests/lib.sh
+userspace_only
 set -u
 cleanup
 

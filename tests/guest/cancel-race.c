@@ -3,7 +3,8 @@
  * Description: normal completion and ring-close cancellation race on the
  * same requests, for a C handler's deferred requests (DELAY: 200 rounds)
  * and a BPF handler's (bpf/timer.bpf.c, completed from bpf_timer and
- * bpf_wq callbacks: 400 rounds; a completing callback may drop the last
+ * bpf_wq callbacks: 400 rounds; a quarter of each on the debug kernel,
+ * t_rounds(); a completing callback may drop the last
  * reference of its struct ucmd_bpf_req while teardown's cancel is about
  * to lock it), each round 64 requests whose delays (0..2 ms) end around
  * the moment the ring is closed: every request is finished exactly once
@@ -64,10 +65,10 @@ int main(void)
 
 	_Static_assert(offsetof(struct ucmd_delay, delay_us) == 0 &&
 		       offsetof(struct ucmd_timer, delay_us) == 0, "delay_us first");
-	if (race("DELAY", UCMD_CMD_DELAY, 200, fd))
+	if (race("DELAY", UCMD_CMD_DELAY, t_rounds(200), fd))
 		return T_EXIT_FAIL;
 	T_CHECK(system("ucmdctl handler load timer > /dev/null") == 0, "load timer");
-	if (race("BPF timer", UCMD_TIMER_WAIT, 400, fd))
+	if (race("BPF timer", UCMD_TIMER_WAIT, t_rounds(400), fd))
 		return T_EXIT_FAIL;
 	T_CHECK(system("ucmdctl handler unload timer > /dev/null") == 0, "unload timer");
 	close(fd);

@@ -10,7 +10,7 @@ cleanup
 
 secs=100 seed="" threads=2 min="-n 300000" flags=""
 # A KASAN/lockdep kernel runs several times slower: a time bound only.
-[ -e /sys/kernel/debug/kmemleak ] && secs=90 min=""
+[ -n "${UCMD_DEBUG_KERNEL:-}" ] && secs=60 min=""
 if [ -n "${UCMD_FUZZ:-}" ]; then
 	secs=${UCMD_FUZZ%%:*}
 	rest=${UCMD_FUZZ#*:}

@@ -102,6 +102,14 @@ long t_read_long(const char *path);
 /* Read a counter from /sys/class/misc/ucmd/@name; -1 on error. */
 long t_sysfs_long(const char *name);
 
+/*
+ * t_rounds() - @n on a normal kernel, @n / 4 (at least 1) on the debug
+ * kernel (UCMD_DEBUG_KERNEL, set by tools/vm/init), where KASAN, lockdep
+ * and kmemleak make each round several times slower: for tests that
+ * repeat a race many times.
+ */
+int t_rounds(int n);
+
 /* Poll t_sysfs_long(@name) until it equals @want, at most @ms; returns it. */
 long t_sysfs_wait(const char *name, long want, int ms);
 

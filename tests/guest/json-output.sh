@@ -6,6 +6,7 @@
 # (with --hist), errors. A process named a"b\c (quote and backslash) is
 # traced: its comm comes back decoded exactly.
 . /tests/lib.sh
+userspace_only
 set -u
 cleanup
 

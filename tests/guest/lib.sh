@@ -3,6 +3,15 @@
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# userspace_only: skip on the debug kernel (tools/vm/init sets
+# UCMD_DEBUG_KERNEL) a test of ucmdctl's own behaviour, whose kernel paths
+# other tests cross there; it runs in make check and make check-kernels.
+userspace_only() {
+	[ -z "${UCMD_DEBUG_KERNEL:-}" ] && return 0
+	echo "ucmdctl's userspace only (run by make check and check-kernels); its kernel paths are other tests' on this debug kernel"
+	exit 77
+}
+
 # res OP [ARG...]: the CQE's res of one "ucmdctl cmd"
 res() { ucmdctl -j cmd "$@" | sed -n 's/.*"res":\(-\{0,1\}[0-9]*\).*/\1/p'; }
 # res2 OP [ARG...]: the CQE's res2 (decimal)
@@ -27,12 +36,13 @@ errline() {
 
 # start_ucmdctl FILE ARGS...: ucmdctl ARGS (trace, stats) in the background,
 # stdout to FILE and stderr to FILE.err, until it says it is attached
-# ("Hit Ctrl-C"); its pid in BGPID
+# ("Hit Ctrl-C", at most 60 s: loading takes seconds on the debug kernel);
+# its pid in BGPID
 start_ucmdctl() {
 	out=$1; shift
 	ucmdctl "$@" > "$out" 2> "$out.err" &
 	BGPID=$!
-	for i in $(seq 50); do
+	for i in $(seq 600); do
 		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
 		sleep 0.1
 	done
@@ -42,9 +52,11 @@ start_ucmdctl() {
 }
 
 # Stop what the test started in the background, and detach whatever a
-# failed run left attached.
+# failed run left attached. SIGTERM, not SIGINT: a background job starts
+# with SIGINT ignored, and a ucmdctl that has not attached yet would not
+# see it (ucmdctl ends on either once attached).
 cleanup() {
-	for p in $(jobs -p); do kill -INT "$p" 2> /dev/null; done
+	for p in $(jobs -p); do kill -TERM "$p" 2> /dev/null; done
 	wait
 	for d in /sys/fs/bpf/ucmd/*; do
 		[ -e "$d/link" ] && ucmdctl policy unload "${d##*/}" > /dev/null 2>&1

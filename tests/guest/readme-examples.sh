@@ -5,9 +5,10 @@
 # examples presuppose: ./mine.bpf.o (a copy of the rules object) and the
 # cgroup /sys/fs/cgroup/guests (on a kernel without cgroup v2, the debug
 # kernel's, that one example is not run and the test says so); the
-# examples that stream until Ctrl-C get one after 1 s (SIGINT, as the
-# README says) and must have attached.
+# examples that stream until Ctrl-C must attach, and get one 1 s after
+# they have (SIGINT, as the README says).
 . /tests/lib.sh
+userspace_only
 set -u
 cleanup
 cmds=/tests/readme-examples.cmds
@@ -29,12 +30,23 @@ while IFS= read -r line; do
 	*" trace"*--duration* | *" stats"*--duration*)
 		sh -c "$line" > /tmp/ex.out 2>&1 || fail "example $n: '$line': $(tail -3 /tmp/ex.out)" ;;
 	*" trace"* | *" stats"*)
+		# A background job of a non-interactive shell starts with
+		# SIGINT ignored, and ucmdctl takes it over only once it has
+		# attached ("Hit Ctrl-C"): a Ctrl-C before that would be lost
+		# and the example would stream for ever. So wait for that line
+		# (loading takes seconds on the debug kernel), then 1 s more.
 		sh -c "exec $line" > /tmp/ex.out 2>&1 &
 		pid=$!
+		i=0
+		until grep -q 'Hit Ctrl-C' /tmp/ex.out; do
+			kill -0 "$pid" 2> /dev/null || { wait "$pid"; fail "example $n: '$line' exited $? before it attached: $(tail -3 /tmp/ex.out)"; }
+			i=$((i + 1))
+			[ "$i" -le 600 ] || fail "example $n: '$line' never attached in 60 s: $(tail -3 /tmp/ex.out)"
+			sleep 0.1
+		done
 		sleep 1
 		kill -INT "$pid"
-		wait "$pid" || fail "example $n: '$line' exited $? on Ctrl-C: $(tail -3 /tmp/ex.out)"
-		grep -q 'Hit Ctrl-C' /tmp/ex.out || fail "example $n: '$line' never attached: $(tail -3 /tmp/ex.out)" ;;
+		wait "$pid" || fail "example $n: '$line' exited $? on Ctrl-C: $(tail -3 /tmp/ex.out)" ;;
 	*)
 		sh -c "$line" > /tmp/ex.out 2>&1 || fail "example $n: '$line': $(tail -3 /tmp/ex.out)" ;;
 	esac
