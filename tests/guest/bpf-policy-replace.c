@@ -102,6 +102,9 @@ int main(void)
 	T_CHECK(calls(new_fd) == denied, "denied %ld, new instance validated %lld",
 		denied, calls(new_fd));
 	printf("%ld allowed by the old instance, %ld denied by the new one\n", allowed, denied);
+	/* Our fds hold the maps: unload waits until its objects are gone. */
+	close(old_fd);
+	close(new_fd);
 	link_fd = bpf_obj_get(UCMD_BPFFS_DIR "/swap/link");
 	T_CHECK(link_fd >= 0, "link pin after replace: %m");
 	close(link_fd);
@@ -126,7 +129,5 @@ int main(void)
 		io_uring_queue_exit(&ring);
 		close(fd);
 	}
-	close(old_fd);
-	close(new_fd);
 	return T_EXIT_PASS;
 }

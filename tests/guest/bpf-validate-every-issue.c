@@ -173,6 +173,8 @@ int main(void)
 		goto out;
 	T_CHECK(issues(0) == 2 && issues(1) == 1, "first issues %lld, re-issues %lld; want 2, 1",
 		issues(0), issues(1));
+	/* Our fd holds the map: unload waits until its objects are gone. */
+	close(count_fd);
 	T_CHECK(system("ucmdctl policy unload count_issues >/dev/null") == 0, "unload");
 	/* Denied SLEEP is denied before it can ask for io-wq. */
 	T_CHECK(set_rule(UCMD_CMD_SLEEP, -EACCES) == 0, "rule");
