@@ -34,18 +34,28 @@ errline() {
 	cat /tmp/errline.err
 }
 
+# wait_attached PID FILE: wait until the streaming ucmdctl (trace, stats)
+# PID says in FILE that it is attached ("Hit Ctrl-C"), at most 60 s
+# (loading takes seconds on the debug kernel). Returns 1 if it exited or
+# never did. Only then does a SIGINT reach it: a background job starts
+# with SIGINT ignored, and ucmdctl takes it over once attached.
+wait_attached() {
+	for i in $(seq 600); do
+		grep -q 'Hit Ctrl-C' "$2" 2> /dev/null && return 0
+		kill -0 "$1" 2> /dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
 # start_ucmdctl FILE ARGS...: ucmdctl ARGS (trace, stats) in the background,
-# stdout to FILE and stderr to FILE.err, until it says it is attached
-# ("Hit Ctrl-C", at most 60 s: loading takes seconds on the debug kernel);
-# its pid in BGPID
+# stdout to FILE and stderr to FILE.err, until it is attached
+# (wait_attached); its pid in BGPID
 start_ucmdctl() {
 	out=$1; shift
 	ucmdctl "$@" > "$out" 2> "$out.err" &
 	BGPID=$!
-	for i in $(seq 600); do
-		grep -q 'Hit Ctrl-C' "$out.err" 2> /dev/null && return 0
-		sleep 0.1
-	done
+	wait_attached "$BGPID" "$out.err" && return 0
 	cat "$out.err" "$out" >&2
 	ucmdctl -d trace --duration 1 2>&1 | grep -v '^libbpf: \(elf\|sec\|map\|prog\|CO-RE\)' | tail -25 >&2
 	fail "ucmdctl $* did not start"

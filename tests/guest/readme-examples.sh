@@ -30,20 +30,11 @@ while IFS= read -r line; do
 	*" trace"*--duration* | *" stats"*--duration*)
 		sh -c "$line" > /tmp/ex.out 2>&1 || fail "example $n: '$line': $(tail -3 /tmp/ex.out)" ;;
 	*" trace"* | *" stats"*)
-		# A background job of a non-interactive shell starts with
-		# SIGINT ignored, and ucmdctl takes it over only once it has
-		# attached ("Hit Ctrl-C"): a Ctrl-C before that would be lost
-		# and the example would stream for ever. So wait for that line
-		# (loading takes seconds on the debug kernel), then 1 s more.
+		# A Ctrl-C before it has attached would be lost (wait_attached).
 		sh -c "exec $line" > /tmp/ex.out 2>&1 &
 		pid=$!
-		i=0
-		until grep -q 'Hit Ctrl-C' /tmp/ex.out; do
-			kill -0 "$pid" 2> /dev/null || { wait "$pid"; fail "example $n: '$line' exited $? before it attached: $(tail -3 /tmp/ex.out)"; }
-			i=$((i + 1))
-			[ "$i" -le 600 ] || fail "example $n: '$line' never attached in 60 s: $(tail -3 /tmp/ex.out)"
-			sleep 0.1
-		done
+		wait_attached "$pid" /tmp/ex.out ||
+			fail "example $n: '$line' exited or did not attach in 60 s: $(tail -3 /tmp/ex.out)"
 		sleep 1
 		kill -INT "$pid"
 		wait "$pid" || fail "example $n: '$line' exited $? on Ctrl-C: $(tail -3 /tmp/ex.out)" ;;

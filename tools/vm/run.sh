@@ -10,7 +10,6 @@
 # UCMD_FUZZ=SECONDS:SEED:THREADS[:FLAGS] runs the fuzz test that long (make
 # fuzz); FLAGS are ucmd-fuzz's (-P). UCMD_LOGLEVEL=8 puts every kernel
 # message on the console (KASAN's allocation and free stacks included).
-# UCMD_APPEND adds to the guest kernel's command line.
 # UCMD_VM_ICOUNT=1 boots with -icount shift=0,sleep=off on one vCPU: the
 # guest clock counts executed instructions, so ratios are exact and
 # repeatable (../shared/platform.md); for make bench-icount.
@@ -90,7 +89,7 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
 	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on \
 	-device virtio-9p-pci,fsdev=hostfs,mount_tag=hostfs \
-	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS} ${UCMD_APPEND:-}" \
+	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \
