@@ -25,10 +25,12 @@
  * path does, synchronously: what users would otherwise write. res2 is not
  * delivered, and a handler that defers fails with -EOPNOTSUPP.
  *
- * Return: the handler's result; -EFAULT if the payload cannot be read;
+ * Return: the handler's result, mapped as for a CQE (ucmd_fixup_res():
+ * -EINTR for a restart code, -EIO for any other value below -511);
+ * -EFAULT if the payload cannot be read;
  * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op
  * or a handler that defers or needs io_uring; a validator's errno;
- * -ENOTTY for other -EIOCBQUEUED/-EAGAIN results.
+ * -ENOTTY for a handler's -EAGAIN (it needs io-wq).
  */
 long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 {
@@ -60,8 +62,10 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	ret = req->h->issue(req, payload, 0);
 	if (req->defer_refused)
 		ret = -EOPNOTSUPP;
-	else if (ret == -EIOCBQUEUED || ret == -EAGAIN)
+	else if (ret == -EAGAIN)
 		ret = -ENOTTY;
+	else
+		ret = ucmd_fixup_res(ret);
 out:
 	ucmd_handler_put(req->h);
 	return ret;

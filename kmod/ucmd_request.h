@@ -140,24 +140,29 @@ static inline struct ucmd_req *ucmd_cmd_req(struct io_uring_cmd *cmd)
 }
 
 /*
- * The result userspace gets. io_issue_sqe() maps the restart codes of a
- * plain return to -EINTR (io_fixup_restart_res(), io_uring/io_uring.h),
- * io_uring_cmd_done() posts what it is given: map them here, for every
- * path. -EIOCBQUEUED is never a result: a handler that completes with it
- * is broken. Inline: every synchronous completion passes here.
+ * The result userspace gets, from any handler on any path (io_uring and
+ * ioctl()): a value >= 0 or a userspace errno (-1..-511) as it is; the
+ * restart codes become -EINTR, as io_issue_sqe() maps a plain return
+ * (io_fixup_restart_res(), io_uring/io_uring.h) and as the signal code
+ * would for a syscall; every other value below -511 - the codes the
+ * kernel keeps for itself (-ENOIOCTLCMD, -EPROBE_DEFER, -ENOTSUPP,
+ * -EIOCBQUEUED, ...) and values below -MAX_ERRNO, which a CQE or a
+ * syscall cannot tell from a result - becomes -EIO. io_uring_cmd_done()
+ * posts what it is given, so every completion passes here. Inline: every
+ * synchronous completion does.
  */
 static inline int ucmd_fixup_res(int res)
 {
+	if (likely(res > -ERESTARTSYS))
+		return res;
 	switch (res) {
 	case -ERESTARTSYS:
 	case -ERESTARTNOINTR:
 	case -ERESTARTNOHAND:
 	case -ERESTART_RESTARTBLOCK:
 		return -EINTR;
-	case -EIOCBQUEUED:
-		return -EIO;
 	}
-	return res;
+	return -EIO;
 }
 
 void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req, int res,

@@ -28,6 +28,14 @@
 #define UCMD_TEST_CMD_STALL	_IOWR('t', 0x05, struct ucmd_delay)
 
 /*
+ * BPF_RAW: served by tests/bpf/raw_res.bpf.o, not by ucmd_test.ko: returns
+ * payload.res as it is; with payload.res2 == 1 it defers and completes
+ * the request with payload.res from ->handle (a BPF handler's
+ * bpf_ucmd_req_complete()).
+ */
+#define UCMD_TEST_CMD_BPF_RAW	_IOWR('t', 0x10, struct ucmd_echo)
+
+/*
  * nr_table=N: N no-op handlers (completing with 0) registered as one table
  * and unregistered with ucmd_unregister_handlers(): _IO(UCMD_TEST_TABLE_TYPE
  * + i / 256, i % 256) for i in 0..N-1, N at most 4096.
