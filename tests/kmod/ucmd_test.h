@@ -36,6 +36,14 @@
 #define UCMD_TEST_CMD_BPF_RAW	_IOWR('t', 0x10, struct ucmd_echo)
 
 /*
+ * BPF_PARK: served by tests/bpf/ucopy_park.bpf.o, a ->handle_sleepable
+ * (so on io-wq): reads 8 bytes at user address payload.res2 (none if 0),
+ * then defers and parks the request in its map, where only a cancel
+ * (ring teardown, detach) completes it.
+ */
+#define UCMD_TEST_CMD_BPF_PARK	_IOWR('t', 0x11, struct ucmd_echo)
+
+/*
  * nr_table=N: N no-op handlers (completing with 0) registered as one table
  * and unregistered with ucmd_unregister_handlers(): _IO(UCMD_TEST_TABLE_TYPE
  * + i / 256, i % 256) for i in 0..N-1, N at most 4096.

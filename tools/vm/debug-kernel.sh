@@ -2,7 +2,9 @@
 # Build (once, cached under build/debug-kernel/) a small 6.12 guest kernel
 # from Debian's linux-source-6.12 with the debug options that catch what the
 # tests alone would not: KASAN, lockdep (PROVE_LOCKING), DEBUG_ATOMIC_SLEEP,
-# DEBUG_OBJECTS, KMEMLEAK, hung-task detection. Prints the tree's path.
+# DEBUG_OBJECTS, KMEMLEAK, hung-task detection, and slab fault injection
+# (FAILSLAB with /proc/thread-self/fail-nth and debugfs, for the tests that
+# step a failure over every allocation of a path). Prints the tree's path.
 # The first build takes 15-25 minutes on 2 cores; later calls return at once.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,11 +25,13 @@ ENABLE="64BIT SMP PRINTK PRINTK_TIME BUG TTY SERIAL_8250 SERIAL_8250_CONSOLE
   KASAN KASAN_GENERIC KASAN_INLINE SLUB_DEBUG
   PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_LIST
   DEBUG_OBJECTS DEBUG_OBJECTS_WORK DEBUG_OBJECTS_RCU_HEAD DEBUG_OBJECTS_TIMERS
-  DEBUG_OBJECTS_FREE DEBUG_KMEMLEAK DETECT_HUNG_TASK SOFTLOCKUP_DETECTOR"
+  DEBUG_OBJECTS_FREE DEBUG_KMEMLEAK DETECT_HUNG_TASK SOFTLOCKUP_DETECTOR
+  DEBUG_FS FAULT_INJECTION FAILSLAB FAULT_INJECTION_DEBUG_FS USERFAULTFD"
 DISABLE="DEBUG_INFO_NONE DEBUG_INFO_REDUCED DEBUG_KMEMLEAK_DEFAULT_OFF
   KMEMLEAK_AUTO_SCAN MODULE_SIG WERROR SLUB_TINY"
 MUST="KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_OBJECTS DEBUG_KMEMLEAK
-  IO_URING DEBUG_INFO_BTF_MODULES BPF_LSM MODULES"
+  IO_URING DEBUG_INFO_BTF_MODULES BPF_LSM MODULES FAILSLAB
+  FAULT_INJECTION_DEBUG_FS"
 
 stamp="$(stat -c %Y "$tarball") $(echo "$ENABLE $DISABLE" | sha1sum | cut -c1-12)"
 
