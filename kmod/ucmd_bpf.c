@@ -39,6 +39,7 @@
 #include <linux/uio.h>
 
 #include "ucmd_registry.h"
+#include "ucmd_unregister.h"
 #include "ucmd_request.h"
 #include "ucmd_file.h"
 #include "ucmd_bpf.h"
@@ -90,9 +91,12 @@ struct ucmd_bpf_ctx {
  * @refs: one for the program's reference (a kptr the verifier tracks from
  *	  bpf_ucmd_req_defer() to bpf_ucmd_req_complete() or the map's
  *	  destructor), one for the request until its completion is taken
- * @lock: orders bpf_ucmd_req_complete() against ring teardown's cancel
  * @priv: ucmd_req_defer()'s area of the request while nobody has taken
- *	  its completion; NULL once completed or cancelled
+ *	  its completion; NULL once completed or cancelled. Taken with one
+ *	  xchg(), so that whoever takes it - bpf_ucmd_req_complete(), a
+ *	  cancel, the map's destructor - needs no lock: the destructor runs
+ *	  wherever the map frees the field, on 6.12 inside a hash bucket's
+ *	  raw spinlock with IRQs off, or from a tracing program
  * @rcu: frees the object a grace period after the last reference
  *
  * Allocated by bpf_ucmd_req_defer(), charged to the submitter's memcg,
@@ -103,13 +107,12 @@ struct ucmd_bpf_ctx {
  * the request's area (struct ucmd_bpf_async), which lives until the CQE
  * is posted, but a completing program may drop both references, and so
  * free the object, between ucmd's "still QUEUED" check and the cancel's
- * lock. The free waits for an RCU grace period, and ops->cancel runs in
+ * xchg(). The free waits for an RCU grace period, and ops->cancel runs in
  * the read-side section in which ucmd saw the request QUEUED, which
  * began before any completion could have dropped the last reference.
  */
 struct ucmd_bpf_req {
 	refcount_t refs;
-	spinlock_t lock;	/* guards @priv */
 	void *priv;
 	struct rcu_head rcu;
 };
@@ -233,12 +236,8 @@ static void ucmd_bpf_req_put(struct ucmd_bpf_req *breq)
 /* Take @breq's completion: its request's area, or NULL if already taken. */
 static void *ucmd_bpf_req_take(struct ucmd_bpf_req *breq)
 {
-	void *priv;
+	void *priv = xchg(&breq->priv, NULL);
 
-	spin_lock_bh(&breq->lock);
-	priv = breq->priv;
-	breq->priv = NULL;
-	spin_unlock_bh(&breq->lock);
 	if (priv)
 		ucmd_bpf_req_put(breq);	/* the request's reference */
 	return priv;
@@ -278,7 +277,7 @@ int ucmd_bpf_validate(u32 cmd_op, const void *payload, unsigned int issue_flags,
 	struct ucmd_bpf_ctx ctx;
 	int ret = 0;
 
-	if (list_empty(&ucmd_bpf_insts))
+	if (!READ_ONCE(ucmd_bpf_nr_validators))
 		return 0;
 	ucmd_bpf_ctx_init(&ctx, cmd_op, payload, issue_flags, reissue, file_id);
 	rcu_read_lock();
@@ -309,8 +308,6 @@ void ucmd_bpf_release(u64 file_id)
 	struct ucmd_bpf_inst *inst;
 	struct ucmd_bpf_ctx ctx;
 
-	if (list_empty(&ucmd_bpf_insts))
-		return;
 	ucmd_bpf_ctx_init(&ctx, 0, NULL, 0, false, file_id);
 	rcu_read_lock();
 	list_for_each_entry_rcu(inst, &ucmd_bpf_insts, node)
@@ -430,7 +427,6 @@ __bpf_kfunc struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx)
 		return NULL;
 	}
 	refcount_set(&breq->refs, 2);
-	spin_lock_init(&breq->lock);
 	breq->priv = a;
 	a->breq = breq;
 	ctx->breq = breq;	/* ucmd_bpf_issue() marks it cancelable */
@@ -579,6 +575,9 @@ __bpf_kfunc int bpf_ucmd_copy_to_user(struct ucmd_bpf_ctx *ctx, u64 uaddr,
  * @p: the reference
  *
  * Completes the request with -ECANCELED unless it is already completed.
+ * Takes no lock (struct ucmd_bpf_req): safe with IRQs off and under the
+ * map's raw spinlocks, where 6.12 runs it for an element replaced or
+ * deleted (bpf_obj_free_fields()), and in hard interrupt context.
  */
 __bpf_kfunc void bpf_ucmd_req_dtor(void *p)
 {
@@ -725,16 +724,10 @@ static int ucmd_bpf_register_ops(struct ucmd_bpf_inst *inst)
 		bop->hops.owner = THIS_MODULE;
 		ret = ucmd_register_handler(&bop->hops);
 		if (ret)
-			goto err_unregister;
+			return ret;	/* the caller unregisters, unlocked */
 		inst->nr_ops = i + 1;
 	}
 	return 0;
-
-err_unregister:
-	ucmd_bpf_unregister_ops(inst);
-	inst->nr_ops = 0;
-	inst->bops = NULL;
-	return ret;
 }
 
 static struct ucmd_bpf_inst *ucmd_bpf_find(const char *name)
@@ -771,7 +764,7 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 	if (ucmd_ops_handles(ops)) {
 		ret = ucmd_bpf_register_ops(inst);
 		if (ret)
-			goto err_unlock;
+			goto err_unregister;
 	}
 	list_add_tail_rcu(&inst->node, &ucmd_bpf_insts);
 	if (ops->validate)
@@ -783,6 +776,16 @@ static int ucmd_ops_reg(void *kdata, struct bpf_link *link)
 		ops->release ? " release" : "");
 	return 0;
 
+err_unregister:
+	/*
+	 * Unlocked: the ops registered before the failure may have requests
+	 * to wait for, and neither ucmd_bpf_lock nor (in the BPF core)
+	 * update_mutex should be held across that.
+	 */
+	mutex_unlock(&ucmd_bpf_lock);
+	ucmd_bpf_unregister_ops(inst);
+	kfree(inst);
+	return ret;
 err_unlock:
 	mutex_unlock(&ucmd_bpf_lock);
 	kfree(inst);

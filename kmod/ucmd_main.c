@@ -20,6 +20,7 @@
 #include "ucmd_file.h"
 #include "ucmd_request.h"
 #include "ucmd_registry.h"
+#include "ucmd_unregister.h"
 #include "ucmd_builtin.h"
 #include "ucmd_bpf.h"
 #include "ucmd_compat.h"
@@ -202,7 +203,7 @@ static int __init ucmd_init(void)
 		return -EINVAL;
 	}
 	ucmd_miscdev.mode = mode;
-	ret = ucmd_registry_init();
+	ret = ucmd_unregister_init();
 	if (ret)
 		return ret;
 	ret = ucmd_builtin_init();
@@ -222,6 +223,7 @@ static int __init ucmd_init(void)
 err_builtin:
 	ucmd_builtin_exit();
 err_registry:
+	ucmd_unregister_exit();
 	ucmd_registry_exit();
 	return ret;
 }
@@ -231,6 +233,7 @@ static void __exit ucmd_exit(void)
 	/* No request is in flight: each holds a file of the device open. */
 	misc_deregister(&ucmd_miscdev);
 	ucmd_builtin_exit();
+	ucmd_unregister_exit();
 	ucmd_registry_exit();
 }
 

@@ -9,11 +9,14 @@
  * loads under rcu_read_lock() plus a percpu_ref get (ucmd_handler_get() in
  * ucmd_registry.h), whatever the number of handlers.
  *
- * Writers (register, unregister) hold ucmd_table_lock. Unregister clears
- * the slot, kills the handler's percpu_ref and waits for the requests still
- * holding it, so that after it returns no callback of the handler runs
- * again; the entry is freed after an RCU grace period, since a lookup may
- * have loaded it just before the slot was cleared.
+ * Writers (register, unpublish) hold ucmd_table_lock. Unregister
+ * (ucmd_unregister.c) clears the slot, kills the handler's percpu_ref and
+ * waits for the requests still holding it, so that after it returns no
+ * callback of the handler runs again; the entry is freed after an RCU
+ * grace period, since a lookup may have loaded it just before the slot was
+ * cleared. The registry knows nothing of requests: they hold and drop
+ * references (ucmd_handler_get(), ucmd_handler_put()), unregister asks
+ * them to let go.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +27,6 @@
 #include <uapi/linux/ucmd.h>
 
 #include "ucmd_registry.h"
-#include "ucmd_request.h"
 
 struct ucmd_handler __rcu **ucmd_table[UCMD_TABLE_SIZE];
 static DEFINE_MUTEX(ucmd_table_lock);
@@ -81,7 +83,7 @@ int ucmd_register_handler(const struct ucmd_handler_ops *ops)
 	h->ops = ops;
 	init_completion(&h->released);
 	spin_lock_init(&h->lock);
-	INIT_LIST_HEAD(&h->cancelable);
+	INIT_LIST_HEAD(&h->deferred);
 	ret = percpu_ref_init(&h->ref, ucmd_handler_release, 0, GFP_KERNEL);
 	if (ret)
 		goto err_free;
@@ -114,12 +116,11 @@ EXPORT_SYMBOL_GPL(ucmd_register_handler);
  * ucmd_handler_unpublish() - take a handler out of the cmd_op table
  * @ops: the table passed to ucmd_register_handler()
  *
- * First half of an unregister: new lookups miss the handler; issues
- * that found it before may still be using it without a reference (the
- * inline issue, under RCU). The caller waits an RCU grace period, then
- * calls ucmd_handler_retire(), or for many handlers ucmd_handler_kill()
- * on each and then ucmd_handler_reap() on each: one grace period, and
- * the kills' overlapping, serve them all.
+ * First step of an unregister (ucmd_unregister.c): new lookups miss the
+ * handler; issues that found it before may still be using it without a
+ * reference (the inline issue, under RCU). The caller waits an RCU grace
+ * period, then kills the reference (ucmd_handler_kill()) and waits for
+ * it (ucmd_handler_wait()) before ucmd_handler_free().
  *
  * Context: process context, may sleep.
  * Return: the handler, or NULL if @ops is not registered.
@@ -149,110 +150,53 @@ struct ucmd_handler *ucmd_handler_unpublish(const struct ucmd_handler_ops *ops)
  *
  * After the grace period every request that found @h holds a reference
  * (it deferred, or went to io-wq) or is finished: killing the reference
- * and waiting for its release (ucmd_handler_reap()) waits for exactly
- * those. Cancelable deferred requests are offered to ops->cancel(). The
- * kill's switch to atomic mode takes an RCU grace period of its own, so a
- * caller retiring many handlers kills them all before reaping any: their
- * grace periods then overlap.
+ * and waiting for its release (ucmd_handler_wait()) waits for exactly
+ * those. The kill's switch to atomic mode takes an RCU grace period of
+ * its own, so a caller retiring many handlers kills them all before
+ * waiting for any: their grace periods then overlap.
  *
  * Context: process context, may sleep.
  */
 void ucmd_handler_kill(struct ucmd_handler *h)
 {
 	percpu_ref_kill(&h->ref);
-	ucmd_handler_cancel_all(h);
 }
 
 /**
- * ucmd_handler_reap() - wait for a killed handler's requests, free it
+ * ucmd_handler_wait() - wait for the last reference of a killed handler
  * @h: passed to ucmd_handler_kill()
+ * @timeout: the longest wait, in jiffies
  *
  * Context: process context, sleeps.
+ * Return: true once no reference is left, false after @timeout.
  */
-void ucmd_handler_reap(struct ucmd_handler *h)
+bool ucmd_handler_wait(struct ucmd_handler *h, unsigned long timeout)
 {
-	wait_for_completion(&h->released);
+	return wait_for_completion_timeout(&h->released, timeout);
+}
+
+/**
+ * ucmd_handler_free() - free a handler no reference is left on
+ * @h: after ucmd_handler_wait() returned true
+ *
+ * Freed after an RCU grace period: a lookup, or a request's completion
+ * that lost the race to drop its reference, may still read it.
+ */
+void ucmd_handler_free(struct ucmd_handler *h)
+{
 	percpu_ref_exit(&h->ref);
 	pr_debug("unregistered %s\n", h->ops->name);
 	kfree_rcu(h, rcu);
 }
 
 /**
- * ucmd_handler_retire() - ucmd_handler_kill(), then ucmd_handler_reap()
- * @h: from ucmd_handler_unpublish(), an RCU grace period ago
+ * ucmd_handler_find_owned() - a handler a module registered
+ * @mod: the module, or NULL for any
  *
- * Context: process context, sleeps.
+ * Return: the ops of one handler registered with @ops->owner @mod, or
+ * NULL if there is none.
  */
-void ucmd_handler_retire(struct ucmd_handler *h)
-{
-	ucmd_handler_kill(h);
-	ucmd_handler_reap(h);
-}
-
-/**
- * ucmd_unregister_handler() - remove a handler and wait for its requests
- * @ops: the table passed to ucmd_register_handler()
- *
- * New requests for the cmd_op get -EOPNOTSUPP at once. Deferred requests
- * marked cancelable are offered to ops->cancel(); those it stops complete
- * with -ECANCELED. The call returns when every request that reached the
- * handler has completed (after at least one RCU grace period). Unregistering
- * a table that is not registered does nothing.
- *
- * Context: process context, sleeps; must not be called from a handler.
- */
-void ucmd_unregister_handler(const struct ucmd_handler_ops *ops)
-{
-	struct ucmd_handler *h = ucmd_handler_unpublish(ops);
-
-	if (!h)
-		return;
-	synchronize_rcu();	/* the inline issues that found it unpinned */
-	ucmd_handler_retire(h);
-}
-EXPORT_SYMBOL_GPL(ucmd_unregister_handler);
-
-/**
- * ucmd_unregister_handlers() - unregister a table of handlers at once
- * @ops: @n tables, each passed to ucmd_register_handler() (those that are
- *	 not registered are skipped)
- * @n: number of entries in @ops
- *
- * What ucmd_unregister_handler() does for each entry, last to first, but
- * with the RCU grace periods of all of them overlapping instead of one
- * after another (two each: the unpublish and the reference's kill): a
- * module with 2048 handlers unloads in a few grace periods, not 4096
- * (tens of milliseconds each). If the array of @n pointers this needs cannot be
- * allocated, the entries are unregistered one by one.
- *
- * Context: process context, sleeps; must not be called from a handler.
- */
-void ucmd_unregister_handlers(const struct ucmd_handler_ops *ops,
-			      unsigned int n)
-{
-	struct ucmd_handler **h = kmalloc_array(n, sizeof(*h), GFP_KERNEL);
-	unsigned int i;
-
-	if (!h) {
-		while (n--)
-			ucmd_unregister_handler(&ops[n]);
-		return;
-	}
-	for (i = n; i--; )
-		h[i] = ucmd_handler_unpublish(&ops[i]);
-	synchronize_rcu();	/* the inline issues that found them unpinned */
-	for (i = n; i--; )
-		if (h[i])
-			ucmd_handler_kill(h[i]);
-	for (i = n; i--; )
-		if (h[i])
-			ucmd_handler_reap(h[i]);
-	kfree(h);
-}
-EXPORT_SYMBOL_GPL(ucmd_unregister_handlers);
-
-/* The handlers @mod registered, or any handler if @mod is NULL: one. */
-static const struct ucmd_handler_ops *ucmd_find_owned(struct module *mod)
+const struct ucmd_handler_ops *ucmd_handler_find_owned(struct module *mod)
 {
 	const struct ucmd_handler_ops *ops = NULL;
 	struct ucmd_handler __rcu **page;
@@ -274,42 +218,11 @@ static const struct ucmd_handler_ops *ucmd_find_owned(struct module *mod)
 	return ops;
 }
 
-/*
- * A module that registered a handler and is being unloaded without having
- * unregistered it would leave ucmd calling into freed code: unregister its
- * handlers here, before its memory goes away, and say so.
- */
-static int ucmd_module_notify(struct notifier_block *nb, unsigned long action,
-			      void *data)
-{
-	const struct ucmd_handler_ops *ops;
-	struct module *mod = data;
-
-	if (action != MODULE_STATE_GOING)
-		return NOTIFY_DONE;
-	while ((ops = ucmd_find_owned(mod))) {
-		pr_err("module %s left handler %s registered; unregistering it\n",
-		       mod->name, ops->name);
-		ucmd_unregister_handler(ops);
-	}
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block ucmd_module_nb = {
-	.notifier_call = ucmd_module_notify,
-};
-
-int ucmd_registry_init(void)
-{
-	return register_module_notifier(&ucmd_module_nb);
-}
-
 void ucmd_registry_exit(void)
 {
 	int t;
 
-	unregister_module_notifier(&ucmd_module_nb);
-	WARN_ON(ucmd_find_owned(NULL));
+	WARN_ON(ucmd_handler_find_owned(NULL));
 	for (t = 0; t < UCMD_TABLE_SIZE; t++)
 		kfree(rcu_dereference_protected(ucmd_table[t], true));
 }

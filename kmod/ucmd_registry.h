@@ -3,6 +3,11 @@
  * The handler registry (ucmd_registry.c): registered handlers, the cmd_op
  * table and the lookup the dispatcher does for every request. Not for other
  * modules: they use ucmd_handler.h.
+ *
+ * Ownership runs one way: requests (ucmd_request.c) hold references on
+ * handlers and drop them; the registry knows nothing of requests.
+ * Unregister (ucmd_unregister.c), above both, takes a handler out of the
+ * table, has the requests let go of it, and waits for the references.
  */
 #ifndef _UCMD_REGISTRY_H
 #define _UCMD_REGISTRY_H
@@ -24,10 +29,11 @@
  * @ref: one reference per request that has looked the handler up and not
  *	 completed yet, plus the registry's own; killed by unregister
  * @released: completed by the last put after unregister killed @ref
- * @lock: protects @cancelable and serialises every ops->cancel() call
- * @cancelable: deferred requests marked with ucmd_req_mark_cancelable()
- *		and not yet completed (struct ucmd_async.node), so that
- *		unregister can cancel them
+ * @lock: protects @deferred and serialises every ops->cancel() call;
+ *	  taken in process context only (issue, task work, unregister)
+ * @deferred: the deferred requests that still hold a reference on the
+ *	      handler (struct ucmd_async.node, ucmd_request.c), so that
+ *	      unregister can cancel them or take their reference
  * @rcu: the object is freed an RCU grace period after unregister, because
  *	 the lookup reads it under rcu_read_lock() before taking @ref
  */
@@ -39,7 +45,7 @@ struct ucmd_handler {
 	struct percpu_ref ref;
 	struct completion released;
 	spinlock_t lock;		/* see @lock above */
-	struct list_head cancelable;
+	struct list_head deferred;
 	struct rcu_head rcu;
 };
 
@@ -97,12 +103,11 @@ static inline void ucmd_handler_put(struct ucmd_handler *h)
 	percpu_ref_put(&h->ref);
 }
 
-int ucmd_registry_init(void);
 void ucmd_registry_exit(void);
-void ucmd_handler_cancel_all(struct ucmd_handler *h);
 struct ucmd_handler *ucmd_handler_unpublish(const struct ucmd_handler_ops *ops);
 void ucmd_handler_kill(struct ucmd_handler *h);
-void ucmd_handler_reap(struct ucmd_handler *h);
-void ucmd_handler_retire(struct ucmd_handler *h);
+bool ucmd_handler_wait(struct ucmd_handler *h, unsigned long timeout);
+void ucmd_handler_free(struct ucmd_handler *h);
+const struct ucmd_handler_ops *ucmd_handler_find_owned(struct module *mod);
 
 #endif /* _UCMD_REGISTRY_H */

@@ -101,36 +101,56 @@ static void ucmd_unpin_owner(struct module *owner)
 	module_put(owner);
 }
 
-/*
- * Free a deferred request's state. Called after io_uring_cmd_done() has
- * taken the request off io_uring's cancelable list (under uring_lock), so
- * that a cancel holding uring_lock never sees @async freed. A detached
- * request holds nothing of the handler any more.
+/**
+ * ucmd_async_claim() - take what a deferred request holds of its handler
+ * @async: the request's state
+ *
+ * Return: true for the one caller (the completion, or unregister) that
+ * now drops the handler's reference, the module pin and the place on
+ * ucmd_handler.deferred; false if someone else did or does.
  */
-void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async)
+bool ucmd_async_claim(struct ucmd_async *async)
 {
-	bool detached;
+	return atomic_xchg(&async->held, 0);
+}
 
-	if (!async)
-		return;
-	detached = async->detached;
-	if (async->cancelable) {
-		spin_lock(&h->lock);
-		list_del(&async->node);
-		spin_unlock(&h->lock);
-	}
+/*
+ * Drop what @async held of @h, claimed with ucmd_async_claim(). @h may be
+ * freed once this returns.
+ */
+static void ucmd_async_unhold(struct ucmd_handler *h, struct ucmd_async *async)
+{
+	spin_lock(&h->lock);
+	list_del(&async->node);
+	spin_unlock(&h->lock);
+	ucmd_unpin_owner(h->ops->owner);
+	ucmd_handler_put(h);
+}
+
+/*
+ * Free a deferred request's state, dropping what it held of @h if @held
+ * (ucmd_async_claim() by the caller). Called after io_uring_cmd_done()
+ * has taken the request off io_uring's cancelable list (under
+ * uring_lock), so that a cancel holding uring_lock never sees @async
+ * freed, or for a deferral the issue undid.
+ */
+void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async,
+		     bool held)
+{
 	atomic_dec(&async->uf->nr_deferred);
 	atomic_long_dec(&ucmd_nr_async);
+	if (held)
+		ucmd_async_unhold(h, async);
 	kfree(async);
-	if (!detached)
-		ucmd_unpin_owner(h->ops->owner);
 }
 
 /*
  * Post the CQE through io_uring_cmd_done(), then drop what the request held.
  * The caller has returned or will return -EIOCBQUEUED to io_uring for it.
  * @cmd and its PDU may be recycled once io_uring_cmd_done() returns, so
- * everything needed afterwards is read before.
+ * everything needed afterwards is read before. A deferred request's hold
+ * is its @async's (the issue that deferred it drops its own @req->ref),
+ * a synchronous request's is @req->ref.
  */
 void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	       unsigned int issue_flags, int kind, const char *name)
@@ -138,20 +158,17 @@ void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	struct ucmd_req *req = ucmd_cmd_req(cmd);
 	struct ucmd_handler *h = req->h;
 	struct ucmd_async *async = req->async;
-	bool deferred = async;
-	bool detached = deferred && async->detached;
-	bool cqe32 = (issue_flags & IO_URING_F_CQE32) || (deferred && async->cqe32);
-	bool pinned = req->ref;
+	bool cqe32 = (issue_flags & IO_URING_F_CQE32) || (async && async->cqe32);
+	bool held = async ? ucmd_async_claim(async) : req->ref;
 
 	res = ucmd_fixup_res(res);
 	if (trace_ucmd_complete_enabled())
-		ucmd_trace_done(cmd, req, res, res2, kind, detached ? "-" : name);
+		ucmd_trace_done(cmd, req, res, res2, kind,
+				async && !held ? "-" : name);
 	ucmd_cmd_done(cmd, res, res2, cqe32, issue_flags);
-	if (!h)
-		return;		/* failed before lookup: holds nothing */
-	if (deferred)
-		ucmd_async_free(h, async);
-	if (!detached && pinned)
+	if (async)
+		ucmd_async_free(h, async, held);
+	else if (held)
 		ucmd_handler_put(h);
 }
 
@@ -194,36 +211,51 @@ bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async)
 }
 
 /**
- * ucmd_handler_cancel_all() - cancel the queued requests of a handler
+ * ucmd_req_detach_all() - make a handler's deferred requests let go of it
  * @h: a handler being unregistered (its ref is killed: no new requests)
  *
- * Each cancelable request whose ops->cancel() returns true is detached
- * from the handler at once (its handler ref and module pin dropped, so
- * unregister need not wait for it: the unregistering task may be the
- * submitter, whose task work cannot run while it waits) and completes
- * with -ECANCELED from its submitter's task work. The others complete as
- * the handler completes them.
+ * For each request on @h->deferred: a QUEUED one that is cancelable is
+ * offered to ops->cancel(); if that stops it, it completes with
+ * -ECANCELED from its submitter's task work. That one, and every request
+ * whose completion is taken already (DONE: completed by the handler, or
+ * cancelled by ring teardown, its CQE still to be posted), is detached:
+ * its handler reference and module pin are dropped here, so that
+ * unregister need not wait for its task work, which cannot run while
+ * the unregistering task - maybe the submitter - waits. Requests still
+ * in ->issue (ISSUING, COMPLETED) and queued ones ->cancel could not stop
+ * are left for the next call (ucmd_handler_reap() calls it until the
+ * handler's last reference is gone).
  *
  * Context: process context; takes @h->lock.
  */
-void ucmd_handler_cancel_all(struct ucmd_handler *h)
+void ucmd_req_detach_all(struct ucmd_handler *h)
 {
 	struct ucmd_async *async, *tmp;
 
 	spin_lock(&h->lock);
-	list_for_each_entry_safe(async, tmp, &h->cancelable, node) {
+	list_for_each_entry_safe(async, tmp, &h->deferred, node) {
 		struct ucmd_req *req = ucmd_cmd_req(async->cmd);
+		int state = atomic_read(&async->state);
+		bool cancelled = false;
 
-		if (!ucmd_async_try_cancel(req, async))
-			continue;
+		if (state == UCMD_ASYNC_QUEUED) {
+			if (!READ_ONCE(async->cancelable) ||
+			    !ucmd_async_try_cancel(req, async))
+				continue;
+			cancelled = true;
+		} else if (state != UCMD_ASYNC_DONE) {
+			continue;	/* in ->issue: the issue goes on */
+		}
+		if (!ucmd_async_claim(async))
+			continue;	/* its completion is dropping it now */
 		list_del(&async->node);
-		async->cancelable = false;
-		WRITE_ONCE(async->detached, true);
+		ucmd_unpin_owner(h->ops->owner);
+		ucmd_handler_put(h);	/* @h lives: only its reaper, our caller, frees it */
+		if (!cancelled)
+			continue;
 		async->res = -ECANCELED;
 		async->res2 = 0;
 		async->kind = UCMD_DONE_CANCELLED;
-		ucmd_unpin_owner(h->ops->owner);
-		ucmd_handler_put(h);
 		/* @async may be freed from here on. */
 		io_uring_cmd_complete_in_task(async->cmd, ucmd_async_tw_tw);
 	}
@@ -290,21 +322,23 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENODEV);
 	}
-	if (!req->ref) {
-		/*
-		 * An inline issue, in the RCU read-side section of its
-		 * lookup: the handler's reference is not killed before
-		 * that section ends (ucmd_handler_retire()).
-		 */
-		percpu_ref_get(&req->h->ref);
-		req->ref = 1;
-	}
 	async = kzalloc(struct_size(async, priv, priv_size), gfp | __GFP_ACCOUNT);
 	if (!async) {
 		ucmd_unpin_owner(req->h->ops->owner);
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENOMEM);
 	}
+	/*
+	 * The request's own reference, taken once nothing can fail: an
+	 * inline issue holds none, but runs in the RCU read-side section of
+	 * its lookup, and the reference is not killed before that section
+	 * ends (ucmd_handler_retire()); an io-wq issue holds its lookup's.
+	 */
+	percpu_ref_get(&req->h->ref);
+	atomic_set(&async->held, 1);
+	spin_lock(&req->h->lock);
+	list_add_tail(&async->node, &req->h->deferred);
+	spin_unlock(&req->h->lock);
 	async->cmd = cmd;
 	async->uf = uf;
 	atomic_set(&async->state, UCMD_ASYNC_ISSUING);
@@ -332,10 +366,8 @@ void ucmd_req_mark_cancelable(struct ucmd_req *req, unsigned int issue_flags)
 
 	if (!async || !req->h->ops->cancel || async->cancelable)
 		return;
-	spin_lock(&req->h->lock);
-	list_add_tail(&async->node, &req->h->cancelable);
-	async->cancelable = true;
-	spin_unlock(&req->h->lock);
+	/* read by cancels only once the issue made the request QUEUED */
+	WRITE_ONCE(async->cancelable, true);
 	io_uring_cmd_mark_cancelable(async->cmd, issue_flags);
 }
 EXPORT_SYMBOL_GPL(ucmd_req_mark_cancelable);

@@ -51,13 +51,17 @@ enum {
  * @state: UCMD_ASYNC_*, changed only with atomic_try_cmpxchg()
  * @res: result passed to ucmd_req_complete(), or -ECANCELED
  * @kind: UCMD_DONE_ASYNC or UCMD_DONE_CANCELLED, for the tracepoint
- * @cancelable: on the handler's cancelable list (under its lock)
+ * @cancelable: ucmd_req_mark_cancelable() ran: ops->cancel() may be
+ *		called, and the CQE must go through io_uring_cmd_done()
  * @cqe32: the ring has IORING_SETUP_CQE32 (from the issue's issue_flags:
  *	   7.x task work and cancel calls do not say it)
- * @detached: cancelled by unregister, which already dropped what the
- *	      request held of the handler (its ref, its module): the
- *	      completion touches ucmd's memory only
- * @node: entry on ucmd_handler.cancelable
+ * @held: 1 while the request holds what it took of its handler at
+ *	  ucmd_req_defer() - a reference on it, a pin on its module, its
+ *	  place on ucmd_handler.deferred - and 0 once someone has dropped
+ *	  them: the completion (ucmd_done()) or unregister
+ *	  (ucmd_req_detach_all()), whichever changes it first (atomic_xchg()).
+ *	  A completion that finds it 0 touches ucmd's memory only.
+ * @node: entry on ucmd_handler.deferred, under its lock, while @held
  * @res2: res2 passed to ucmd_req_complete()
  * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
  */
@@ -69,7 +73,7 @@ struct ucmd_async {
 	u8 kind;
 	bool cancelable;
 	bool cqe32;
-	bool detached;
+	atomic_t held;
 	struct list_head node;
 	u64 res2;
 	u8 priv[] __aligned(8);
@@ -80,11 +84,12 @@ struct ucmd_async {
  * @h: the handler, with a reference held from lookup to completion
  * @start_ns: ktime_get_ns() at the first issue if tracing was on, else 0
  *	      (61 bits: 73 years of uptime)
- * @ref: the request holds a reference on @h (percpu_ref): taken by the
- *	 lookup of an issue that may sleep (io-wq) and of ioctl(), or by
- *	 ucmd_req_defer(). The inline issue (IO_URING_F_NONBLOCK) that
- *	 completes synchronously holds none: it runs in one RCU read-side
- *	 section, which unregister waits for before it kills the reference
+ * @ref: the issue holds a reference on @h (percpu_ref), taken by the
+ *	 lookup of an issue that may sleep (io-wq) and of ioctl(), and
+ *	 dropped when that issue returns. The inline issue
+ *	 (IO_URING_F_NONBLOCK) holds none: it runs in one RCU read-side
+ *	 section, which unregister waits for before it kills the reference.
+ *	 A deferred request holds its own (struct ucmd_async.held)
  * @ioctl: the request came through ioctl(): there is no io_uring request
  *	   (ucmd_req_cmd() is NULL) and it cannot be deferred
  * @defer_refused: ucmd_req_defer() refused an ioctl() request, whose
@@ -169,8 +174,11 @@ void ucmd_trace_done(struct io_uring_cmd *cmd, struct ucmd_req *req, int res,
 		     u64 res2, int kind, const char *name);
 void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	       unsigned int issue_flags, int kind, const char *name);
-void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async);
+void ucmd_async_free(struct ucmd_handler *h, struct ucmd_async *async,
+		     bool held);
+bool ucmd_async_claim(struct ucmd_async *async);
 bool ucmd_async_try_cancel(struct ucmd_req *req, struct ucmd_async *async);
+void ucmd_req_detach_all(struct ucmd_handler *h);
 
 /* Counters exposed in /sys/class/misc/ucmd/ (ucmd_main.c). */
 extern atomic_long_t ucmd_nr_async;

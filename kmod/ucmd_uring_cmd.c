@@ -43,12 +43,13 @@ static int ucmd_cancel(struct io_uring_cmd *cmd, unsigned int issue_flags)
 		return 0;
 	/*
 	 * @async lives until its completion runs, under uring_lock, which
-	 * we hold. The handler may be unregistering, or gone: unregister
-	 * sets @detached before it frees the handler an RCU grace period
-	 * later, so a reader that sees @detached clear may lock it.
+	 * we hold. The handler may be unregistering, or gone: whoever drops
+	 * the request's hold clears @held before the handler's reference,
+	 * and the handler is freed an RCU grace period after its last
+	 * reference, so a reader that sees @held set may lock it.
 	 */
 	rcu_read_lock();
-	if (READ_ONCE(async->detached)) {
+	if (!atomic_read(&async->held)) {
 		rcu_read_unlock();
 		return 0;
 	}
@@ -119,7 +120,7 @@ static bool ucmd_issue_deferred(struct io_uring_cmd *cmd, struct ucmd_req *req,
 			  NULL);
 		return true;
 	}
-	ucmd_async_free(req->h, async);
+	ucmd_async_free(req->h, async, ucmd_async_claim(async));
 	req->async = NULL;
 	return false;
 }
@@ -273,18 +274,15 @@ static __always_inline int __ucmd_issue_handler(struct io_uring_cmd *cmd,
 
 	ret = INDIRECT_CALL_1(h->issue, ucmd_bpf_issue, req, payload,
 			      issue_flags);
-	if (req->async) {
-		if (ucmd_issue_deferred(cmd, req, ret, issue_flags))
-			return -EIOCBQUEUED;
+	if (req->async && ucmd_issue_deferred(cmd, req, ret, issue_flags)) {
 		/*
-		 * The handler undid its deferral: drop the reference
-		 * ucmd_req_defer() took on the inline issue (an io-wq issue
-		 * holds its lookup's until the result).
+		 * The request holds its own reference (ucmd_req_defer()) and
+		 * may be completed already: @req is not ours to read. An
+		 * io-wq issue drops its lookup's here.
 		 */
-		if (inline_issue && req->ref) {
-			req->ref = 0;
+		if (!inline_issue)
 			ucmd_handler_put(h);
-		}
+		return -EIOCBQUEUED;
 	}
 	return ucmd_issue_done(cmd, h, ret, issue_flags, inline_issue);
 }

@@ -2,7 +2,8 @@
 /*
  * Test object: UCMD_TEST_CMD_BPF_RAW returns payload.res unchecked, or,
  * with payload.res2 == 1, defers and completes with it: what ucmd makes
- * of any result a BPF handler gives (tests/guest/result-fixup.c).
+ * of any result a BPF handler gives (tests/guest/result-fixup.c). If the
+ * deferral fails it returns payload.res synchronously (defer-enomem).
  */
 #include "ucmd.bpf.h"
 #include "../kmod/ucmd_test.h"
@@ -20,8 +21,8 @@ int BPF_PROG(raw_handle, struct ucmd_bpf_ctx *req_ctx)
 	if (p.res2 != 1)
 		return p.res;
 	req = bpf_ucmd_req_defer(req_ctx);
-	if (!req)
-		return -ENOMEM;
+	if (!req)	/* no memory: complete synchronously instead */
+		return p.res;
 	bpf_ucmd_req_complete(req, p.res, 0);
 	return 0;
 }

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "helpers.h"
 
@@ -252,4 +254,41 @@ int t_unload_module_wait(const char *name, int ms)
 			return ret;
 		usleep(20000);
 	}
+}
+
+int t_bounded(int (*fn)(void *arg), void *arg, int ms, const char *what)
+{
+	unsigned long long end;
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		t_err("%s: fork: %s", what, strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		_exit(fn(arg));
+	end = t_now_ns() + (unsigned long long)ms * 1000000;
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (t_now_ns() > end) {
+			char cmd[200];
+
+			t_err("%s: still running after %d ms:", what, ms);
+			snprintf(cmd, sizeof(cmd),
+				 "for t in /proc/%d/task/*; do grep State $t/status; cat $t/stack; done >&2",
+				 pid);
+			if (system(cmd) < 0)
+				t_err("system: %s", strerror(errno));
+			kill(pid, SIGKILL);
+			return -1;
+		}
+		usleep(10000);
+	}
+	if (!WIFEXITED(status)) {
+		t_err("%s: killed by signal %d", what, WTERMSIG(status));
+		return T_EXIT_FAIL;
+	}
+	return WEXITSTATUS(status);
 }

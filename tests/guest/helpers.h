@@ -129,6 +129,15 @@ int t_unload_module(const char *name, unsigned int flags);
  */
 int t_unload_module_wait(const char *name, int ms);
 
+/*
+ * Run @fn(@arg) in a child process and wait at most @ms for it. Returns
+ * its exit status (T_EXIT_*), or -1 after printing what the child's
+ * threads are doing (/proc/<pid>/task/<tid>/stack) if it is still running
+ * then: a task stuck in the kernel (D state) cannot be waited for, so
+ * the test reports it and goes on.
+ */
+int t_bounded(int (*fn)(void *arg), void *arg, int ms, const char *what);
+
 /* Monotonic clock in nanoseconds. */
 unsigned long long t_now_ns(void);
 

@@ -96,6 +96,35 @@ static const struct ucmd_handler_ops ucmd_test_raw_ops = {
 	.owner = THIS_MODULE,
 };
 
+/*
+ * NOWAIT: what ucmd_handler.h suggests under IO_URING_F_NONBLOCK, with the
+ * fallbacks a handler author writes: defer with GFP_NOWAIT whatever the
+ * context; if that fails, -EAGAIN (to be issued again from io-wq) under
+ * NONBLOCK when payload.res2_lo is 1, else complete synchronously with
+ * payload.res. Deferred, it completes at once with payload.res.
+ */
+static int ucmd_test_nowait_issue(struct ucmd_req *req, const void *payload,
+				  unsigned int issue_flags)
+{
+	const struct ucmd_delay *p = payload;
+	void *d = ucmd_req_defer(req, 16, GFP_NOWAIT);
+
+	if (IS_ERR(d)) {
+		if ((issue_flags & IO_URING_F_NONBLOCK) && p->res2_lo == 1)
+			return -EAGAIN;
+		return p->res;
+	}
+	ucmd_req_complete(d, p->res, 0);
+	return -EIOCBQUEUED;
+}
+
+static const struct ucmd_handler_ops ucmd_test_nowait_ops = {
+	.name = "test_nowait",
+	.cmd_op = UCMD_TEST_CMD_NOWAIT,
+	.issue = ucmd_test_nowait_issue,
+	.owner = THIS_MODULE,
+};
+
 static unsigned int nr_table;
 module_param(nr_table, uint, 0444);
 MODULE_PARM_DESC(nr_table, "no-op handlers registered as one table (0..4096)");
@@ -189,10 +218,17 @@ static int ucmd_test_set_registered(const char *val,
 	if (ret)
 		return ret;
 	mutex_lock(&ucmd_test_lock);
-	if (on && !ucmd_test_registered)
+	if (on && !ucmd_test_registered) {
 		ret = ucmd_register_handler(&ucmd_test_timer_ops);
-	else if (!on && ucmd_test_registered)
+		if (!ret) {
+			ret = ucmd_register_handler(&ucmd_test_nowait_ops);
+			if (ret)
+				ucmd_unregister_handler(&ucmd_test_timer_ops);
+		}
+	} else if (!on && ucmd_test_registered) {
+		ucmd_unregister_handler(&ucmd_test_nowait_ops);
 		ucmd_unregister_handler(&ucmd_test_timer_ops);
+	}
 	if (!ret)
 		ucmd_test_registered = on;
 	mutex_unlock(&ucmd_test_lock);
@@ -205,7 +241,7 @@ static const struct kernel_param_ops ucmd_test_registered_ops = {
 };
 module_param_cb(registered, &ucmd_test_registered_ops, &ucmd_test_registered,
 		0644);
-MODULE_PARM_DESC(registered, "TIMER's handler is registered (write 0/1)");
+MODULE_PARM_DESC(registered, "TIMER's and NOWAIT's handlers are registered (write 0/1)");
 
 /* Registration errors the API documents. */
 static const struct ucmd_handler_ops ucmd_test_dup_ops = {

@@ -28,6 +28,14 @@
 #define UCMD_TEST_CMD_STALL	_IOWR('t', 0x05, struct ucmd_delay)
 
 /*
+ * NOWAIT: defers with GFP_NOWAIT and completes at once with payload.res;
+ * if the deferral fails, -EAGAIN under IO_URING_F_NONBLOCK when
+ * payload.res2_lo is 1, else payload.res synchronously (the fallbacks a
+ * handler writes). Registered with TIMER (the registered parameter).
+ */
+#define UCMD_TEST_CMD_NOWAIT	_IOWR('t', 0x06, struct ucmd_delay)
+
+/*
  * BPF_RAW: served by tests/bpf/raw_res.bpf.o, not by ucmd_test.ko: returns
  * payload.res as it is; with payload.res2 == 1 it defers and completes
  * the request with payload.res from ->handle (a BPF handler's
