@@ -54,47 +54,78 @@ static bool scope_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req)
 }
 
 /*
- * The request's payload, copied once per validation (one kfunc call
- * rather than one per condition), with 8 bytes of room so that a field
- * is one 8-byte load at its offset, masked to its size. A map value, not
- * the stack: the verifier allows unaligned variable-offset loads only
- * there. Bytes past the payload are stale, and never read: a field must
- * end inside the payload.
+ * Conditions read the request's payload where the issue keeps it
+ * (bpf_ucmd_payload(): read-only, on the issuing task's stack), never a
+ * copy in a map: a per-CPU scratch buffer would be shared with every
+ * validation this CPU runs while this program is preempted (struct_ops
+ * programs are preemptible on PREEMPT kernels, 7.x's lazy default), and
+ * a request could be judged on another's bytes. docs/semantics.md,
+ * "What a policy may keep in maps".
  */
-struct payload_buf {
-	__u8 b[UCMD_PAYLOAD_SQE128 + 8];
-};
+#ifdef UCMD_RULES_TEST_DELAY
+/* tests/bpf/rules_slow.bpf.c: widen the window a shared copy would have */
+static long rules_spin(__u64 i, void *ctx)
+{
+	return 0;
+}
+#define rules_test_delay() bpf_loop(UCMD_RULES_TEST_DELAY, rules_spin, NULL, 0)
+#else
+#define rules_test_delay() do { } while (0)
+#endif
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct payload_buf);
-} payload SEC(".maps");
+/*
+ * One load of @size bytes at @p + @off, unaligned: clang splits a C one
+ * into byte loads (its BPF target does not assume unaligned access), the
+ * verifier allows it where the architecture does. Each size has its own
+ * bound, so that the load stays inside the 80 bytes the pointer covers.
+ */
+static __always_inline bool load_field(const __u8 *p, __u32 off, __u32 size,
+				       __u64 *v)
+{
+	__u64 x;
+
+	switch (size) {
+	case 1:
+		if (off > UCMD_PAYLOAD_SQE128 - 1)
+			return false;
+		x = p[off];
+		break;
+	case 2:
+		if (off > UCMD_PAYLOAD_SQE128 - 2)
+			return false;
+		asm volatile("%0 = *(u16 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
+		break;
+	case 4:
+		if (off > UCMD_PAYLOAD_SQE128 - 4)
+			return false;
+		asm volatile("%0 = *(u32 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
+		break;
+	case 8:
+		if (off > UCMD_PAYLOAD_SQE128 - 8)
+			return false;
+		asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
+		break;
+	default:
+		return false;
+	}
+	*v = x;
+	return true;
+}
 
 static __always_inline bool cond_holds(const struct ucmd_rule_cond *c,
-				       const struct payload_buf *p, __u32 len)
+				       const __u8 *p, __u32 len)
 {
 	__u32 off = c->offset, size = c->size, shift;
 	__u64 v, val = c->value, bias;
 	__u8 cmp = c->cmp;
 
-	if (size > 8 || !((1U << size) & 0x116))	/* 1, 2, 4 or 8 */
-		return false;
-	if (off > UCMD_PAYLOAD_SQE128 || off + size > len)
+	if (!p || size > 8 || off + size > len)
 		return false;			/* past the payload */
+	if (!load_field(p, off, size, &v))
+		return false;
 	shift = 64 - 8 * size;
-	/*
-	 * One 8-byte load, unaligned: clang splits a C one into byte loads
-	 * (its BPF target does not assume unaligned access), the verifier
-	 * allows it in a map value where the architecture does.
-	 */
-	asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(v) : "r"(&p->b[off]));
-	v <<= shift;					/* little-endian */
-	if (c->flags & UCMD_COND_SIGNED)
-		v = (__s64)v >> shift;
-	else
-		v >>= shift;
+	if (c->flags & UCMD_COND_SIGNED)	/* little-endian: sign-extend */
+		v = (__s64)(v << shift) >> shift;
 	if (cmp == UCMD_CMP_MASK)
 		return v & val;
 	if (cmp == UCMD_CMP_EQ)
@@ -115,7 +146,7 @@ static __always_inline bool cond_holds(const struct ucmd_rule_cond *c,
 }
 
 static bool rule_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req,
-			 const struct payload_buf *p, __u32 len)
+			 const __u8 *p, __u32 len)
 {
 	if (!scope_matches(r, req))
 		return false;
@@ -137,13 +168,16 @@ int BPF_PROG(rules_validate, struct ucmd_bpf_ctx *req)
 
 	set = bpf_map_lookup_elem(&rules, &cmd_op);
 	if (set) {
-		struct payload_buf *p = bpf_map_lookup_elem(&payload, &zero);
 		__u32 len = req->payload_len;
+		const __u8 *p = NULL;
 
-		/* cannot fail: len is at most 80, the kfunc checks it too */
-		if (!p || len > UCMD_PAYLOAD_SQE128 ||
-		    (len && bpf_ucmd_read_payload(req, 0, p->b, len) < 0))
-			return -EPERM;
+		/* cannot fail: a payload is at most 80 bytes */
+		if (len) {
+			p = bpf_ucmd_payload(req, UCMD_PAYLOAD_SQE128);
+			if (!p)
+				return -EPERM;
+		}
+		rules_test_delay();
 		for (int i = 0; i < UCMD_RULES_PER_OP; i++) {
 			struct ucmd_rule *r = &set->rules[i];
 

@@ -31,6 +31,8 @@
 /* kmod/ucmd_bpf.c; only ucmd's struct_ops programs may call them. */
 extern int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, __u32 offset,
 				 void *buf, __u32 buf__sz) __ksym;
+extern const __u8 *bpf_ucmd_payload(struct ucmd_bpf_ctx *ctx,
+				    __u32 rdonly_buf_size) __ksym;
 extern void bpf_ucmd_set_res2(struct ucmd_bpf_ctx *ctx, __u64 res2) __ksym;
 extern struct ucmd_bpf_req *bpf_ucmd_req_defer(struct ucmd_bpf_ctx *ctx) __ksym;
 extern int bpf_ucmd_req_complete(struct ucmd_bpf_req *breq, int res, __u64 res2) __ksym;

@@ -383,6 +383,33 @@ __bpf_kfunc int bpf_ucmd_read_payload(struct ucmd_bpf_ctx *ctx, u32 offset,
 }
 
 /**
+ * bpf_ucmd_payload() - the request's payload, read-only, where it is
+ * @ctx: the program's context argument
+ * @rdonly_buf_size: bytes the program may read through the pointer
+ *		     (constant; at most UCMD_PAYLOAD_SQE128, 80)
+ *
+ * The issue's own copy of the payload, taken from the SQE before any
+ * program ran and kept on the issuing task's stack until the issue
+ * returns: no other request, validation or program can write it, however
+ * the program is preempted, so a policy that reads fields through it
+ * judges this request's bytes (no shared per-CPU scratch copy). Only the
+ * first ctx->payload_len bytes are the payload; what follows, up to 80,
+ * is unspecified and must not be relied on. The verifier tracks the
+ * pointer as read-only memory of @rdonly_buf_size bytes, valid for the
+ * program's run.
+ *
+ * Return: the payload, or NULL if @rdonly_buf_size is over 80 or the
+ * program has no payload (->release).
+ */
+__bpf_kfunc const u8 *bpf_ucmd_payload(struct ucmd_bpf_ctx *ctx,
+				       u32 rdonly_buf_size)
+{
+	if (rdonly_buf_size > UCMD_PAYLOAD_SQE128 || !ctx->payload)
+		return NULL;
+	return ctx->payload;
+}
+
+/**
  * bpf_ucmd_set_res2() - set the res2 a handler completes with
  * @ctx: the program's context argument
  * @res2: the value; reaches userspace in cqe->big_cqe[0] on CQE32 rings
@@ -590,6 +617,7 @@ __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(ucmd_kfunc_ids)
 BTF_ID_FLAGS(func, bpf_ucmd_read_payload)
+BTF_ID_FLAGS(func, bpf_ucmd_payload, KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_ucmd_set_res2)
 BTF_ID_FLAGS(func, bpf_ucmd_req_defer, KF_ACQUIRE | KF_RET_NULL)
 BTF_ID_FLAGS(func, bpf_ucmd_req_complete, KF_RELEASE)

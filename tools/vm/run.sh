@@ -7,6 +7,8 @@
 #   tools/vm/run.sh demo    run tools/vm/demo.sh in the guest and show it
 #   tools/vm/run.sh bench   run tools/bench/bench.sh; tables under build/bench/
 # UCMD_TESTS=a,b runs only those guest tests (for the edit-boot loop).
+# UCMD_KCMDLINE="preempt=full ..." adds kernel parameters (the preemption
+# tests on 6.12, whose default is voluntary).
 # UCMD_FUZZ=SECONDS:SEED:THREADS[:FLAGS] runs the fuzz test that long (make
 # fuzz); FLAGS are ucmd-fuzz's (-P). UCMD_LOGLEVEL=8 puts every kernel
 # message on the console (KASAN's allocation and free stacks included).
@@ -89,7 +91,7 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
 	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on \
 	-device virtio-9p-pci,fsdev=hostfs,mount_tag=hostfs \
-	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS}" \
+	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS} ${UCMD_KCMDLINE:-}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \
