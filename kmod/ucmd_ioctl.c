@@ -7,6 +7,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/fs.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/ucmd.h>
 
@@ -14,6 +15,21 @@
 #include "ucmd_compat.h"
 #include "ucmd_file.h"
 #include "ucmd_bpf.h"
+#include "ucmd_trace.h"
+
+/*
+ * The tracepoints an io_uring request fires, for an ioctl() one:
+ * ucmd_issue with issue_flags 0, ucmd_deny, and ucmd_complete with kind
+ * UCMD_DONE_IOCTL (UCMD_DONE_DENIED for a denial), so that ucmdctl trace
+ * and stats count these requests too.
+ */
+static void ucmd_ioctl_trace_done(u32 cmd_op, const char *name, long ret,
+				  u64 start_ns, int kind)
+{
+	u64 lat = start_ns ? ktime_get_ns() - start_ns : 0;
+
+	trace_ucmd_complete(cmd_op, name, ret, 0, lat, kind, current);
+}
 
 /**
  * ucmd_ioctl() - the same dispatch through ioctl(2), for comparison
@@ -23,14 +39,16 @@
  *
  * Runs the lookup, the BPF validators and the handler as the uring_cmd
  * path does, synchronously: what users would otherwise write. res2 is not
- * delivered, and a handler that defers fails with -EOPNOTSUPP.
+ * delivered, and a handler that defers fails with -EOPNOTSUPP. Fires the
+ * tracepoints the io_uring entry fires (ucmd_ioctl_trace_done()).
  *
  * Return: the handler's result, mapped as for a CQE (ucmd_fixup_res():
  * -EINTR for a restart code, -EIO for any other value below -511);
  * -EFAULT if the payload cannot be read;
- * -EINVAL for a payload over 80 bytes; -EOPNOTSUPP for an unknown cmd_op
- * or a handler that defers or needs io_uring; a validator's errno;
- * -ENOTTY for a handler's -EAGAIN (it needs io-wq).
+ * -EINVAL for a payload over 80 bytes or a cmd_op whose size or direction
+ * differ from the handler's; -ENOTTY for a cmd_op no handler serves;
+ * -EOPNOTSUPP for a handler that defers or needs io_uring; a validator's
+ * errno; -ENOTTY for a handler's -EAGAIN (it needs io-wq).
  */
 long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 {
@@ -43,22 +61,39 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	struct ucmd_req *req = &ireq.req;
 	size_t size = _IOC_SIZE(cmd_op);
 	char policy[UCMD_NAME_LEN] __ucmd_uninit;
+	u64 start_ns = 0;
 	long ret;
 
-	if (size > sizeof(payload))
-		return -EINVAL;
-	if (size && copy_from_user(payload, (void __user *)arg, size))
-		return -EFAULT;
+	if (trace_ucmd_complete_enabled())
+		start_ns = ktime_get_ns();
+	if (size > sizeof(payload)) {
+		ret = -EINVAL;
+		goto out_trace;
+	}
+	if (size && copy_from_user(payload, (void __user *)arg, size)) {
+		ret = -EFAULT;
+		goto out_trace;
+	}
 	req->h = ucmd_handler_get(cmd_op);
-	if (!req->h)
-		return -EOPNOTSUPP;
+	if (!req->h) {
+		ret = -ENOTTY;
+		goto out_trace;
+	}
 	if (req->h->cmd_op != cmd_op) {
 		ret = -EINVAL;
 		goto out;
 	}
 	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, ireq.uf->id, policy);
-	if (ret)
-		goto out;
+	if (ret) {
+		trace_ucmd_deny(cmd_op, policy, ret, current);
+		if (trace_ucmd_complete_enabled())
+			ucmd_ioctl_trace_done(cmd_op, policy, ret, start_ns,
+					      UCMD_DONE_DENIED);
+		ucmd_handler_put(req->h);
+		return ret;
+	}
+	if (trace_ucmd_issue_enabled())
+		trace_ucmd_issue(cmd_op, req->h->ops->name, 0, current);
 	ret = req->h->issue(req, payload, 0);
 	if (req->defer_refused)
 		ret = -EOPNOTSUPP;
@@ -67,6 +102,14 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	else
 		ret = ucmd_fixup_res(ret);
 out:
+	if (trace_ucmd_complete_enabled())
+		ucmd_ioctl_trace_done(cmd_op, req->h->ops->name, ret, start_ns,
+				      UCMD_DONE_IOCTL);
 	ucmd_handler_put(req->h);
+	return ret;
+out_trace:
+	if (trace_ucmd_complete_enabled())
+		ucmd_ioctl_trace_done(cmd_op, "-", ret, start_ns,
+				      UCMD_DONE_IOCTL);
 	return ret;
 }

@@ -185,6 +185,7 @@ static const struct file_operations ucmd_fops = {
 	.release = ucmd_release,
 	.uring_cmd = ucmd_uring_cmd,
 	.unlocked_ioctl = ucmd_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,	/* the argument is a pointer */
 };
 
 static struct miscdevice ucmd_miscdev = {

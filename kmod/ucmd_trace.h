@@ -45,7 +45,8 @@ TRACE_EVENT(ucmd_issue,
  * @res2: res2 (in the CQE on CQE32 rings only)
  * @latency_ns: nanoseconds from the first issue to completion, 0 if
  *		tracing was enabled after the issue
- * @async: how it completed: UCMD_DONE_SYNC, _ASYNC, _CANCELLED, _DENIED
+ * @async: how it completed: UCMD_DONE_SYNC, _ASYNC, _CANCELLED, _DENIED,
+ *	   _IOCTL (the ioctl(2) entry's result; a denial there is _DENIED)
  * @task: the submitting task (not current for cancellations, which run
  *	  from ring teardown)
  */
@@ -76,7 +77,7 @@ TRACE_EVENT(ucmd_complete,
 		  __entry->res2, __entry->latency_ns,
 		  __print_symbolic(__entry->async, { 0, "sync" },
 				   { 1, "async" }, { 2, "cancelled" },
-				   { 3, "denied" }))
+				   { 3, "denied" }, { 4, "ioctl" }))
 );
 
 /*

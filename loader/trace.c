@@ -44,6 +44,7 @@ struct opts {
 static const char *const kind_names[] = {
 	[UCMD_DONE_SYNC] = "sync", [UCMD_DONE_ASYNC] = "async",
 	[UCMD_DONE_CANCELLED] = "cancelled", [UCMD_DONE_DENIED] = "denied",
+	[UCMD_DONE_IOCTL] = "ioctl",
 };
 
 static const char *kind_name(__u32 k)
@@ -227,7 +228,7 @@ int do_trace(int argc, char **argv)
 		fprintf(stderr,
 			"Usage: %s [-j] trace [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
 			"  One line per completion: time, pid, comm, op, result (errno),\n"
-			"  res2, latency (us), kind (sync|async|cancelled|denied), handler\n"
+			"  res2, latency (us), kind (sync|async|cancelled|denied|ioctl), handler\n"
 			"  or denying policy. Ctrl-C ends it with a summary.\n", bin_name);
 		return 0;
 	}

@@ -249,6 +249,7 @@ struct ucmd_rwv {
 #define UCMD_DONE_ASYNC		1	/* deferred, completed from task work */
 #define UCMD_DONE_CANCELLED	2	/* cancelled by ring teardown */
 #define UCMD_DONE_DENIED	3	/* denied by a BPF policy */
+#define UCMD_DONE_IOCTL		4	/* issued through ioctl(2), returned */
 
 /*
  * Names of handlers and of struct_ops instances (struct ucmd_ops.name),
