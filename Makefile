@@ -206,9 +206,9 @@ $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAP
 
 # The model-based fuzzer (tests/fuzz/), run in the guest by tests/guest/fuzz.sh.
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
-$(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h $(UAPI) | $(B)/.deps
+$(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h tests/kmod/ucmd_test.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/fuzz $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
+	$(CC) $(CFLAGS) -Itests/fuzz -Itests/kmod $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
 
 # The client example of docs/client.md, built as a user would (dynamic
 # liburing is not in the guest: static here) and run by tests/guest/client-example.sh.

@@ -2,7 +2,7 @@
 /*
  * ucmd-fuzz: a model-based random-SQE fuzzer for /dev/ucmd.
  *
- *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P]
+ *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-U]
  *
  * Each thread owns its rings and its /dev/ucmd file and sends batches of
  * random chains (IO_LINK, IO_HARDLINK, ASYNC, DRAIN, FIXED_FILE,
@@ -21,6 +21,19 @@
  * left waiting). Some rings are closed with requests in flight; at the end
  * /sys/class/misc/ucmd/inflight must be back to 0.
  *
+ * With -U (unregister churn), handlers and policies also come and go
+ * while requests are in flight, and how long each unregister takes is
+ * checked: the submitting threads (the root ones) themselves attach and
+ * detach tests/bpf/churn_timer.bpf.o with libbpf and register and
+ * unregister ucmd_test's TIMER and NOWAIT (its registered parameter),
+ * between submitting a batch of those ops and reaping it, on whatever ring
+ * they have (every mode and shape above); a second process attaches and
+ * detaches the BPF handler raw_res and attaches, replaces and detaches
+ * an allow-all policy with libbpf. Each such request must complete exactly
+ * once, with its result, -ECANCELED (a detach cancelled it) or
+ * -EOPNOTSUPP (nothing served it); an unregister that takes over 2 s (6 s
+ * with UCMD_DEBUG_KERNEL set) is a violation ("slow unregister").
+ *
  * A violation prints the seed, the ring and the chain, and whether that
  * chain fails alone on a fresh ring. Exit 0 when clean, 1 on a
  * violation, 2 on a set-up error (a bundled handler that fails to load
@@ -38,10 +51,14 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <liburing.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include "ucmd_test.h"
 
 #include "model.h"
 
@@ -56,6 +73,7 @@ static struct {
 	long min_sqes;
 	int threads;
 	bool policies;
+	bool churn;
 } opt = { .seconds = 30, .threads = 2, .policies = true };
 
 static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
@@ -68,6 +86,9 @@ static __u64 features;
 static int bufsel_err;		/* see struct fz_ring */
 static bool bufidx_at_prep;
 static pthread_mutex_t report_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_long nr_churn_sqes, nr_unregs, nr_slow_unregs;
+static int unreg_limit_ms = 2000;
+static pid_t churner_pid = -1;
 
 static unsigned long long now_ns(void)
 {
@@ -393,6 +414,330 @@ static void retry_alone(struct thread *t, const struct ring_state *rs,
 	io_uring_queue_exit(&fresh.ring);
 }
 
+/* ---- unregister churn (-U): attach and detach with requests in flight ---- */
+
+static int sh(const char *cmd);
+
+#define CHURN_MAX	16
+#define REGISTERED	"/sys/module/ucmd_test/parameters/registered"
+
+/* tests/bpf/churn_timer.bpf.o, attached as "ctimer" by whichever thread */
+static struct {
+	pthread_mutex_t lock;		/* held by the thread toggling it */
+	struct bpf_object *obj;
+	struct bpf_link *link;		/* NULL: detached */
+} ctimer = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static pthread_mutex_t creg_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool creg_on = true;		/* ucmd_test's TIMER and NOWAIT */
+
+static void unreg_timed(const char *what, unsigned long long t0)
+{
+	long ms = (now_ns() - t0) / 1000000;
+
+	atomic_fetch_add(&nr_unregs, 1);
+	if (ms < unreg_limit_ms)
+		return;
+	fprintf(stderr, "fuzz: VIOLATION (seed %llu) slow unregister: %s took %ld ms\n",
+		(unsigned long long)opt.seed, what, ms);
+	atomic_fetch_add(&nr_slow_unregs, 1);
+	atomic_fetch_add(&nr_violations, 1);
+}
+
+/*
+ * Open and load the BPF object @path, name its struct_ops instance @name
+ * (struct ucmd_ops starts with its name), and attach it unless @map_out
+ * is given (then only loaded, for bpf_link__update_map()). 0 or -1.
+ */
+static int obj_attach(const char *path, const char *name, struct bpf_object **obj_out,
+		      struct bpf_link **link_out, struct bpf_map **map_out)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_map *map = NULL, *m;
+	char *head;
+	size_t sz;
+
+	if (obj)
+		bpf_object__for_each_map(m, obj)
+			if (bpf_map__type(m) == BPF_MAP_TYPE_STRUCT_OPS)
+				map = m;
+	if (!map || !(head = bpf_map__initial_value(map, &sz)) || sz < UCMD_NAME_LEN) {
+		fprintf(stderr, "fuzz: SET-UP ERROR %s: no struct_ops map\n", path);
+		bpf_object__close(obj);
+		return -1;
+	}
+	memset(head, 0, UCMD_NAME_LEN);
+	strncpy(head, name, UCMD_NAME_LEN - 1);
+	if (bpf_object__load(obj) ||
+	    (!map_out && !(*link_out = bpf_map__attach_struct_ops(map)))) {
+		fprintf(stderr, "fuzz: SET-UP ERROR attach %s as %s: %s\n", path, name,
+			strerror(errno));
+		bpf_object__close(obj);
+		return -1;
+	}
+	if (map_out)
+		*map_out = map;
+	*obj_out = obj;
+	return 0;
+}
+
+static int ctimer_attach(void)
+{
+	return obj_attach("/tests-bpf/churn_timer.bpf.o", "ctimer", &ctimer.obj,
+			  &ctimer.link, NULL);
+}
+
+/* Detach ctimer if attached, else attach it; from a submitting thread. */
+static void ctimer_toggle(void)
+{
+	unsigned long long t0;
+
+	if (pthread_mutex_trylock(&ctimer.lock))
+		return;
+	if (!ctimer.link) {
+		if (ctimer_attach())
+			atomic_fetch_add(&nr_setup_errors, 1);
+	} else {
+		t0 = now_ns();
+		bpf_link__destroy(ctimer.link);
+		bpf_object__close(ctimer.obj);	/* its map: the kptrs' destructor */
+		unreg_timed("ctimer detach (bpf_link__destroy) from its submitter", t0);
+		ctimer.link = NULL;
+		ctimer.obj = NULL;
+	}
+	pthread_mutex_unlock(&ctimer.lock);
+}
+
+/* Unregister ucmd_test's handlers if registered, else register them. */
+static void creg_toggle(void)
+{
+	unsigned long long t0;
+	int fd;
+
+	if (pthread_mutex_trylock(&creg_lock))
+		return;
+	fd = open(REGISTERED, O_WRONLY);
+	t0 = now_ns();
+	if (fd < 0 || write(fd, creg_on ? "0" : "1", 1) != 1) {
+		fprintf(stderr, "fuzz: SET-UP ERROR %s: %s\n", REGISTERED, strerror(errno));
+		atomic_fetch_add(&nr_setup_errors, 1);
+	} else {
+		if (creg_on)
+			unreg_timed("ucmd_test unregister from its submitter", t0);
+		creg_on = !creg_on;
+	}
+	if (fd >= 0)
+		close(fd);
+	pthread_mutex_unlock(&creg_lock);
+}
+
+/*
+ * One batch of the churned ops on @rs: ctimer's wait, ucmd_test's TIMER
+ * and NOWAIT, raw_res (sync and deferred), each with a random result;
+ * maybe a toggle of ctimer or ucmd_test by this thread itself while they
+ * are in flight; then every CQE, once, with its result, -ECANCELED or
+ * -EOPNOTSUPP. Returns the number of violations.
+ */
+static int churn_batch(struct thread *t, struct ring_state *rs)
+{
+	int n = 1 + fz_below(&t->rng, CHURN_MAX), got = 0, bad = 0, ret;
+	int want[CHURN_MAX], kind[CHURN_MAX];
+	bool seen[CHURN_MAX] = { false };
+	unsigned long long deadline;
+
+	t->batch_id++;
+	for (int i = 0; i < n; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&rs->ring);
+		union {
+			struct ucmd_timer w;
+			struct ucmd_delay d;
+			struct ucmd_echo e;
+		} p = { 0 };
+		__u32 op;
+
+		kind[i] = fz_below(&t->rng, 4);
+		want[i] = fz_below(&t->rng, 1000);
+		switch (kind[i]) {
+		case 0:
+			p.w.delay_us = fz_below(&t->rng, 20000);
+			p.w.res = want[i];
+			op = UCMD_TEST_CMD_CTIMER_WAIT;
+			break;
+		case 1:
+			p.d.delay_us = fz_below(&t->rng, 20000);
+			p.d.res = want[i];
+			op = UCMD_TEST_CMD_TIMER;
+			break;
+		case 2:
+			p.d.res = want[i];
+			p.d.res2_lo = fz_below(&t->rng, 2);
+			op = UCMD_TEST_CMD_NOWAIT;
+			break;
+		default:
+			p.e.res = want[i];
+			p.e.res2 = fz_below(&t->rng, 2);
+			op = UCMD_TEST_CMD_BPF_RAW;
+		}
+		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, rs->fd, NULL, 0, 0);
+		sqe->cmd_op = op;
+		memcpy(sqe->cmd, &p, 16);
+		sqe->flags = fz_below(&t->rng, 4) ? 0 : IOSQE_ASYNC;
+		sqe->user_data = t->batch_id << 16 | i;
+	}
+	ret = io_uring_submit(&rs->ring);
+	if (ret < 0 || (ret != n && !(rs->m.flags & IORING_SETUP_SQPOLL))) {
+		fprintf(stderr, "fuzz: churn submit %d of %d: %s\n", ret, n,
+			ret < 0 ? strerror(-ret) : "short");
+		return 1;
+	}
+	atomic_fetch_add(&nr_sqes, n);
+	atomic_fetch_add(&nr_churn_sqes, n);
+	/* The submitter detaches with its requests in flight (root only). */
+	if (!t->uid && fz_below(&t->rng, 3) == 0) {
+		if (fz_below(&t->rng, 2))
+			ctimer_toggle();
+		else
+			creg_toggle();
+	}
+	deadline = now_ns() + 10000000000ULL;
+	while (got < n && now_ns() < deadline) {
+		struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
+		struct io_uring_cqe *cqe;
+		unsigned long long ud;
+		int i;
+
+		ret = io_uring_wait_cqe_timeout(&rs->ring, &cqe, &ts);
+		if (ret == -ETIME || ret == -EINTR)
+			continue;
+		if (ret) {
+			fprintf(stderr, "fuzz: churn wait: %s\n", strerror(-ret));
+			return bad + 1;
+		}
+		ud = cqe->user_data;
+		i = ud & 0xffff;
+		if (ud >> 16 != t->batch_id || i >= n || seen[i]) {
+			fprintf(stderr, "fuzz: VIOLATION (seed %llu) churn: %s CQE user_data 0x%llx res %d on %s ring\n",
+				(unsigned long long)opt.seed, i < n && seen[i] ? "second" : "stray",
+				ud, cqe->res, rs->mode);
+			bad++;
+		} else {
+			seen[i] = true;
+			got++;
+			if (cqe->res != want[i] && cqe->res != -ECANCELED &&
+			    cqe->res != -EOPNOTSUPP) {
+				fprintf(stderr, "fuzz: VIOLATION (seed %llu) churn op kind %d on %s ring flags 0x%x: res %d want %d, -ECANCELED or -EOPNOTSUPP\n",
+					(unsigned long long)opt.seed, kind[i], rs->mode,
+					rs->m.flags, cqe->res, want[i]);
+				bad++;
+			}
+		}
+		io_uring_cqe_seen(&rs->ring, cqe);
+	}
+	atomic_fetch_add(&nr_cqes, got);
+	if (got < n) {
+		fprintf(stderr, "fuzz: VIOLATION (seed %llu) churn: %d of %d CQEs missing after 10 s on %s ring flags 0x%x\n",
+			(unsigned long long)opt.seed, n - got, n, rs->mode, rs->m.flags);
+		bad += n - got;
+	}
+	return bad;
+}
+
+/*
+ * The other process: attaches and detaches the BPF handler raw_res, and
+ * attaches, replaces (bpf_link__update_map()) and detaches an allow-all
+ * policy, with libbpf as an application would, timing each detach
+ * (BPF_LINK_DETACH, which holds the BPF core's struct_ops update_mutex
+ * across ucmd's unregister) and replace, until its parent tells it to
+ * stop (SIGTERM) or is gone. Exits with the number of slow ones (at most
+ * 100), or 101 on a set-up error.
+ */
+static volatile sig_atomic_t churner_stop;
+
+static void churner_term(int sig)
+{
+	churner_stop = 1;
+}
+
+static int churner_timed(struct bpf_link *link, const char *what, int *slow)
+{
+	unsigned long long t0 = now_ns();
+	long ms;
+	int err = bpf_link__detach(link);
+
+	ms = (now_ns() - t0) / 1000000;
+	if (err)
+		fprintf(stderr, "fuzz: churner: detach %s: %s\n", what, strerror(errno));
+	if (ms >= unreg_limit_ms && *slow < 100) {
+		fprintf(stderr, "fuzz: VIOLATION (seed %llu) slow unregister: detach of %s from another process took %ld ms\n",
+			(unsigned long long)opt.seed, what, ms);
+		(*slow)++;
+	}
+	bpf_link__destroy(link);
+	return err;
+}
+
+static int churner(void)
+{
+	struct bpf_object *raw = NULL, *pol = NULL, *pol2;
+	struct bpf_link *raw_link = NULL, *pol_link = NULL;
+	struct bpf_map *map2;
+	unsigned int rounds = 0;
+	int slow = 0;
+
+	signal(SIGTERM, churner_term);
+	libbpf_set_print(NULL);
+	for (unsigned int i = 0; !churner_stop && getppid() != 1; i++) {
+		switch (i % 4) {
+		case 0:
+			rounds++;
+			if (obj_attach("/tests-bpf/raw_res.bpf.o", "raw_res", &raw, &raw_link, NULL) ||
+			    obj_attach("/tests-bpf/allow_all.bpf.o", "churn_allow", &pol, &pol_link, NULL))
+				return 101;
+			break;
+		case 1: {
+			unsigned long long t0;
+			long ms;
+
+			if (obj_attach("/tests-bpf/allow_all.bpf.o", "churn_allow", &pol2, NULL, &map2))
+				return 101;
+			t0 = now_ns();
+			if (bpf_link__update_map(pol_link, map2))
+				fprintf(stderr, "fuzz: churner: replace: %s\n", strerror(errno));
+			ms = (now_ns() - t0) / 1000000;
+			if (ms >= unreg_limit_ms && slow < 100) {
+				fprintf(stderr, "fuzz: VIOLATION (seed %llu) slow unregister: policy replace from another process took %ld ms\n",
+					(unsigned long long)opt.seed, ms);
+				slow++;
+			}
+			bpf_object__close(pol);
+			pol = pol2;
+			break;
+		}
+		case 2:
+			churner_timed(raw_link, "raw_res", &slow);
+			bpf_object__close(raw);
+			raw = NULL;
+			break;
+		default:
+			churner_timed(pol_link, "churn_allow", &slow);
+			bpf_object__close(pol);
+			pol = NULL;
+		}
+		/* loading verifies programs: leave the fuzz threads the CPUs */
+		usleep(1000 * (20 + (i % 7) * 10));
+	}
+	if (raw) {
+		churner_timed(raw_link, "raw_res", &slow);
+		bpf_object__close(raw);
+	}
+	if (pol) {
+		churner_timed(pol_link, "churn_allow", &slow);
+		bpf_object__close(pol);
+	}
+	fprintf(stderr, "fuzz: churner: %u rounds of attach, replace, detach from another process\n",
+		rounds);
+	return slow;
+}
+
 static void *thread_fn(void *arg)
 {
 	struct thread *t = arg;
@@ -427,6 +772,17 @@ static void *thread_fn(void *arg)
 				break;
 			}
 			batches_left = 1 + fz_below(&t->rng, 200);
+		}
+		if (opt.churn && fz_below(&t->rng, 8) == 0) {
+			pthread_rwlock_rdlock(&policy_lock);
+			bad = churn_batch(t, &rs);
+			pthread_rwlock_unlock(&policy_lock);
+			atomic_fetch_add(&nr_batches, 1);
+			if (bad) {
+				atomic_fetch_add(&nr_violations, bad);
+				break;
+			}
+			continue;
 		}
 		close_early = fz_below(&t->rng, 100) == 0;
 		pthread_rwlock_rdlock(&policy_lock);
@@ -615,7 +971,9 @@ static void usage(void)
 		"  -t SECONDS  run at most this long (default 30)\n"
 		"  -n SQES     stop once this many SQEs were checked (default: time only)\n"
 		"  -j THREADS  threads, each with its own rings (default 2)\n"
-		"  -P          no policy changes (built-in ops only)\n");
+		"  -P          no policy changes (built-in ops only)\n"
+		"  -U          unregister churn: attach/detach with requests in flight\n"
+		"              (needs ucmd_test.ko and /tests-bpf)\n");
 	exit(2);
 }
 
@@ -658,13 +1016,14 @@ int main(int argc, char **argv)
 	int c;
 
 	opt.seed = now_ns() ^ getpid();
-	while ((c = getopt(argc, argv, "s:t:n:j:Ph")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:n:j:PUh")) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt.seconds = atoi(optarg); break;
 		case 'n': opt.min_sqes = atol(optarg); break;
 		case 'j': opt.threads = atoi(optarg); break;
 		case 'P': opt.policies = false; break;
+		case 'U': opt.churn = true; break;
 		default: usage();
 		}
 	}
@@ -687,6 +1046,25 @@ int main(int argc, char **argv)
 		(unsigned long long)opt.seed, opt.threads, opt.seconds,
 		opt.policies ? ", policy changes on" : "");
 	unload_all();
+	if (getenv("UCMD_DEBUG_KERNEL"))
+		unreg_limit_ms = 6000;
+	if (opt.churn) {
+		FILE *f = fopen(REGISTERED, "w");
+
+		if (!f || fputs("1", f) < 0 || fclose(f)) {
+			fprintf(stderr, "fuzz: -U: cannot register ucmd_test's handlers (%s): %s\n",
+				REGISTERED, strerror(errno));
+			return 2;
+		}
+		/* first: the child must not inherit ctimer's link */
+		fflush(NULL);
+		churner_pid = fork();
+		if (churner_pid == 0)
+			_exit(churner());
+		libbpf_set_print(NULL);
+		if (ctimer_attach())
+			return 2;
+	}
 	prng.s = opt.seed ^ 0x9e3779b97f4a7c15ULL;
 	pthread_rwlockattr_init(&attr);
 	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
@@ -736,6 +1114,25 @@ int main(int argc, char **argv)
 		pthread_join(th[i].thr, NULL);
 	if (rules_fd >= 0)
 		close(rules_fd);
+	if (churner_pid > 0) {
+		int st;
+
+		kill(churner_pid, SIGTERM);
+		if (waitpid(churner_pid, &st, 0) == churner_pid &&
+		    (!WIFEXITED(st) || WEXITSTATUS(st))) {
+			long n = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+
+			atomic_fetch_add(&nr_slow_unregs, n);
+			atomic_fetch_add(&nr_violations, n);
+		}
+	}
+	if (ctimer.link) {
+		unsigned long long t1 = now_ns();
+
+		bpf_link__destroy(ctimer.link);
+		bpf_object__close(ctimer.obj);
+		unreg_timed("ctimer detach at the end", t1);
+	}
 	unload_all();
 
 	/* Ring teardown is asynchronous. */
@@ -746,6 +1143,10 @@ int main(int argc, char **argv)
 			(unsigned long long)opt.seed, sysfs_long("inflight"));
 		atomic_fetch_add(&nr_violations, 1);
 	}
+	if (opt.churn)
+		fprintf(stderr, "fuzz: churn: %ld SQEs to ops attached and detached in flight, %ld unregisters from submitting threads, %ld slow unregisters\n",
+			atomic_load(&nr_churn_sqes), atomic_load(&nr_unregs),
+			atomic_load(&nr_slow_unregs));
 	fprintf(stderr, "fuzz: %ld SQEs, %ld CQEs checked, %ld batches, %ld rings closed in flight, %ld denials, %ld violations, %ld bypasses, seed %llu, %.1f s\n",
 		atomic_load(&nr_sqes), atomic_load(&nr_cqes), atomic_load(&nr_batches),
 		atomic_load(&nr_closed), atomic_load(&nr_denied),

@@ -52,6 +52,15 @@
 #define UCMD_TEST_CMD_BPF_PARK	_IOWR('t', 0x11, struct ucmd_echo)
 
 /*
+ * CTIMER_WAIT, CTIMER_FLUSH: the timer handler's ops (bpf/timer.bpf.c,
+ * struct ucmd_timer payload) at other cmd_ops, served by
+ * tests/bpf/churn_timer.bpf.o: an instance the fuzzer attaches and
+ * detaches while its requests are in flight.
+ */
+#define UCMD_TEST_CMD_CTIMER_WAIT	_IOWR('t', 0x12, struct ucmd_timer)
+#define UCMD_TEST_CMD_CTIMER_FLUSH	_IOWR('t', 0x13, struct ucmd_timer)
+
+/*
  * nr_table=N: N no-op handlers (completing with 0) registered as one table
  * and unregistered with ucmd_unregister_handlers(): _IO(UCMD_TEST_TABLE_TYPE
  * + i / 256, i % 256) for i in 0..N-1, N at most 4096.
