@@ -98,6 +98,9 @@ int main(void)
 	/* fail GFP_KERNEL allocations too (io-wq), not only GFP_NOWAIT ones */
 	T_CHECK(t_write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "N") == 0,
 		"failslab/ignore-gfp-wait");
+	/* no stack trace per injected failure: the log must stay clean */
+	T_CHECK(t_write_file("/sys/kernel/debug/failslab/verbose", "0") == 0,
+		"failslab/verbose");
 	t_unload_module("ucmd_test", 0);
 	ret = t_load_module("/ucmd_test.ko");
 	T_CHECK(ret == 0, "load ucmd_test.ko: %s", strerror(-ret));
@@ -127,6 +130,7 @@ int main(void)
 	}
 	close(fd);
 	t_write_file("/sys/kernel/debug/failslab/ignore-gfp-wait", "Y");
+	t_write_file("/sys/kernel/debug/failslab/verbose", "2");
 	printf("%d failed allocations stepped over\n", hits);
 	T_CHECK(t_bounded(unregister_c, NULL, limit, "echo 0 > registered") == 0,
 		"unregister of NOWAIT did not return");
