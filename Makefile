@@ -120,6 +120,8 @@ $(B)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 $(B)/tests/bpf/swap_deny.bpf.o: tests/bpf/swap_allow.bpf.c	# it includes it
+$(B)/tests/bpf/rules_slow.bpf.o: bpf/rules.bpf.c	# it includes it
+$(B)/tests/bpf/churn_timer.bpf.o: bpf/timer.bpf.c	# it includes it
 
 # Shell tests run in the guest as they are; lib.sh is sourced, not run.
 $(B)/tests/guest/%: tests/guest/%.sh

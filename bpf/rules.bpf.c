@@ -10,7 +10,15 @@
  * completes with it). No rule decides: the "defaults" map's verdict
  * (allow, or deny with an errno). Conditions read the same payload bytes
  * the handler then gets. Rules change at run time: the maps are pinned,
- * and ucmdctl rewrites a cmd_op's set in one map update.
+ * and ucmdctl replaces a cmd_op's set in one map update.
+ *
+ * A set is never rewritten in place: "rules" maps each cmd_op to an inner
+ * array holding its set, and a new set is a new inner map swapped in
+ * whole (ucmd_rules_write(), bpf/ucmd_rules_user.h). The old one is freed
+ * only after an RCU grace period, so a validator walking it - preempted,
+ * or slow - never reads a set being rewritten, nor another cmd_op's (a
+ * preallocated hash element, by contrast, is reused for the next update
+ * on that CPU at once).
  *
  *   ucmdctl policy load rules [default deny EPERM]
  *   ucmdctl rule add echo deny EPERM                    # every uid
@@ -23,11 +31,22 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * The inner map's value by size: clang emits only a forward declaration
+ * of a struct named in a nested map definition, and libbpf cannot size it.
+ */
+struct rule_set_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct ucmd_rule_set));
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
 	__uint(max_entries, 1024);
 	__type(key, __u32);			/* cmd_op */
-	__type(value, struct ucmd_rule_set);
+	__array(values, struct rule_set_map);
 } rules SEC(".maps");
 
 struct {
@@ -162,11 +181,14 @@ static bool rule_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req,
 SEC("struct_ops/validate")
 int BPF_PROG(rules_validate, struct ucmd_bpf_ctx *req)
 {
+	struct ucmd_rule_set *set = NULL;
 	struct ucmd_rule_default *def;
-	struct ucmd_rule_set *set;
 	__u32 cmd_op = req->cmd_op, zero = 0;
+	void *inner;
 
-	set = bpf_map_lookup_elem(&rules, &cmd_op);
+	inner = bpf_map_lookup_elem(&rules, &cmd_op);
+	if (inner)
+		set = bpf_map_lookup_elem(inner, &zero);
 	if (set) {
 		__u32 len = req->payload_len;
 		const __u8 *p = NULL;

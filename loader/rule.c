@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ucmdctl rule add|del|list|default: edit the pinned maps of a loaded
- * rules policy (bpf/rules.bpf.c). A cmd_op's rules are one map value
- * (struct ucmd_rule_set), rewritten whole by one bpf_map_update_elem():
- * the policy sees the old set or the new one, never a mix, and a change
- * takes effect on the next request without reloading anything. Every
+ * rules policy (bpf/rules.bpf.c). A cmd_op's rules are one struct
+ * ucmd_rule_set in an inner map of their own, replaced whole by one
+ * update of the "rules" map (ucmd_rules_write(), bpf/ucmd_rules_user.h):
+ * the policy sees the old set or the new one, never a mix nor another
+ * cmd_op's, and a change takes effect on the next request without
+ * reloading anything. Every
  * token is checked before the map is touched, so a bad line changes
  * nothing. Field names come from ucmd.ko's BTF (the UAPI payload
  * structs it emits), never from a table of our own.
@@ -26,6 +28,7 @@
 #include <bpf/btf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include "ucmd_rules_user.h"
 #include <json-c/json.h>
 
 #include "main.h"
@@ -388,7 +391,7 @@ static int edit_rule(int argc, char **argv, bool add)
 	fd = open_map(r.policy, "rules");
 	if (fd < 0)
 		return -1;
-	if (bpf_map_lookup_elem(fd, &r.cmd_op, &set))
+	if (ucmd_rules_read(fd, r.cmd_op, &set))
 		set.nr_rules = 0;
 	for (i = 0; i < set.nr_rules && !same_rule(&set.rules[i], &r.rule); i++)
 		;
@@ -422,11 +425,11 @@ static int edit_rule(int argc, char **argv, bool add)
 		set.rules[at] = r.rule;
 		set.nr_rules++;
 	}
-	err = set.nr_rules ? bpf_map_update_elem(fd, &r.cmd_op, &set, BPF_ANY) :
-			     bpf_map_delete_elem(fd, &r.cmd_op);
+	err = set.nr_rules ? ucmd_rules_write(fd, r.cmd_op, &set) :
+			     (bpf_map_delete_elem(fd, &r.cmd_op) ? -errno : 0);
 	close(fd);
 	if (err)
-		p_err("update rules: %s", strerror(errno));
+		p_err("update rules: %s", strerror(-err));
 	else if (json_output)
 		json_print(NULL);	/* "null", as bpftool -j on success */
 	return err ? -1 : 0;
@@ -657,7 +660,7 @@ static int do_list(int argc, char **argv)
 
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &set))
+		if (ucmd_rules_read(fd, key, &set))
 			continue;
 		for (unsigned int i = 0; i < set.nr_rules && i < UCMD_RULES_PER_OP; i++, n++) {
 			if (arr)

@@ -58,6 +58,7 @@
 #include <liburing.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
+#include "ucmd_rules_user.h"
 #include "ucmd_test.h"
 
 #include "model.h"
@@ -897,7 +898,7 @@ static void set_rules(struct fz_rng *r)
 				out->scope_id = pass ? 0 : ru->uid;
 				set.nr_rules++;
 			}
-		if (bpf_map_update_elem(rules_fd, &op, &set, BPF_ANY))
+		if (ucmd_rules_write(rules_fd, op, &set))
 			perror("fuzz: rules map");
 	}
 }
@@ -909,8 +910,11 @@ static void change_policy(struct fz_rng *r)
 	case 0:
 	case 1:
 		if (!validator_on(FZ_V_RULES)) {
-			if (sh("ucmdctl policy load rules"))
+			if (sh("ucmdctl policy load rules")) {
+				fprintf(stderr, "fuzz: SET-UP ERROR 'ucmdctl policy load rules' failed\n");
+				atomic_fetch_add(&nr_setup_errors, 1);
 				break;
+			}
 			rules_fd = bpf_obj_get(UCMD_BPFFS_DIR "/rules/rules");
 			policy.validators[policy.nr_validators++] = FZ_V_RULES;
 			policy.nr_rules = 0;
@@ -1098,8 +1102,12 @@ int main(int argc, char **argv)
 		if (!opt.policies)
 			continue;
 		pthread_rwlock_wrlock(&policy_lock);
-		/* New rules often (map updates); attach/detach every second. */
-		if (tick % 10 && validator_on(FZ_V_RULES))
+		/*
+		 * New rules often (map updates, each waiting an RCU grace
+		 * period: rule sets are inner maps swapped whole), attach and
+		 * detach every second.
+		 */
+		if (tick % 10 && !(tick % 2) && validator_on(FZ_V_RULES))
 			set_rules(&prng);
 		else if (!(tick % 10))
 			change_policy(&prng);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "ucmd_rules_user.h"
 
 static int rules_fd;
 
@@ -26,14 +27,14 @@ static int set_rule(unsigned int cmd_op, int verdict)
 {
 	struct ucmd_rule_set v = { .nr_rules = 1, .rules[0].verdict = verdict };
 
-	return bpf_map_update_elem(rules_fd, &cmd_op, &v, BPF_ANY);
+	return ucmd_rules_write(rules_fd, cmd_op, &v);
 }
 
 static long long hits(unsigned int cmd_op)
 {
 	struct ucmd_rule_set v;
 
-	return bpf_map_lookup_elem(rules_fd, &cmd_op, &v) ? -1 : (long long)v.rules[0].hits;
+	return ucmd_rules_read(rules_fd, cmd_op, &v) ? -1 : (long long)v.rules[0].hits;
 }
 
 static void unload(void)

@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 #include "helpers.h"
+#include "ucmd_rules_user.h"
 
 enum { H_NOP, H_IOU_NOP, H_DELAY, H_SLEEP, H_FAULT, H_FAIL, NR_HEADS };
 enum { F_ECHO, F_SUM, F_WRITE, F_KV_GET, NR_FOLLOWERS };
@@ -58,7 +59,7 @@ static int set_deny(int deny)
 		struct ucmd_rule_set v = { .nr_rules = 1,
 					   .rules[0].verdict = deny ? -EPERM : 0 };
 
-		if (bpf_map_update_elem(rules_fd, &follower_ops[f], &v, BPF_ANY))
+		if (ucmd_rules_write(rules_fd, follower_ops[f], &v))
 			return -1;
 	}
 	return 0;
