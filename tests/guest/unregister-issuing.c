@@ -20,13 +20,11 @@
 #include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "helpers.h"
@@ -119,37 +117,19 @@ static int child(int limit_ms)
 	return T_EXIT_PASS;
 }
 
+static int run_child(void *arg)
+{
+	return child(*(int *)arg);
+}
+
 int main(void)
 {
 	int limit = getenv("UCMD_DEBUG_KERNEL") ? 3000 : 1000;
-	unsigned long long end;
-	int status, ret;
-	pid_t pid;
+	int ret;
 
 	libbpf_set_print(NULL);
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(child(limit));
-	end = t_now_ns() + (limit + 8000) * 1000000ULL;
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (t_now_ns() > end) {
-			char cmd[160];
-
-			t_err("child %d still running after %d ms:", pid, limit + 8000);
-			snprintf(cmd, sizeof(cmd),
-				 "for t in /proc/%d/task/*; do grep State $t/status; cat $t/stack; done >&2",
-				 pid);
-			if (system(cmd) < 0)
-				t_err("system: %s", strerror(errno));
-			kill(pid, SIGKILL);
-			return T_EXIT_FAIL;
-		}
-		usleep(10000);
-	}
-	ret = system("ucmdctl handler unload kv >/dev/null 2>&1");
-	(void)ret;
-	if (!WIFEXITED(status))
-		return T_EXIT_FAIL;
-	return WEXITSTATUS(status);
+	ret = t_bounded(run_child, &limit, limit + 8000, "detach while ->issue runs");
+	if (system("ucmdctl handler unload kv >/dev/null 2>&1") < 0)
+		t_err("system");
+	return ret < 0 ? T_EXIT_FAIL : ret;
 }

@@ -17,10 +17,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "helpers.h"
@@ -97,39 +95,33 @@ static int child(const struct t_ring_cfg *rc, int state, int c_handler,
 	return T_EXIT_PASS;
 }
 
+struct run {
+	const struct t_ring_cfg *rc;
+	int state, c_handler, limit_ms;
+};
+
+static int run_child(void *arg)
+{
+	struct run *r = arg;
+
+	return child(r->rc, r->state, r->c_handler, r->limit_ms);
+}
+
 /* Run child() in a process; fail (with its kernel stack) if it hangs. */
 static int run(const struct t_ring_cfg *rc, int state, int c_handler,
 	       int limit_ms, int *hung)
 {
-	unsigned long long end;
-	int status;
-	pid_t pid;
+	struct run r = { rc, state, c_handler, limit_ms };
+	char what[96];
+	int ret;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0)
-		_exit(child(rc, state, c_handler, limit_ms));
-	end = t_now_ns() + (limit_ms + 3000) * 1000000ULL;
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (t_now_ns() > end) {
-			char cmd[128];
-
-			t_err("%s %s %s: child %d still running after %d ms:",
-			      c_handler ? "C" : "BPF", rc->name, state_name[state],
-			      pid, limit_ms + 3000);
-			snprintf(cmd, sizeof(cmd),
-				 "grep State /proc/%d/status >&2; cat /proc/%d/stack >&2", pid, pid);
-			if (system(cmd) < 0)
-				t_err("system: %s", strerror(errno));
-			kill(pid, SIGKILL);
-			*hung = 1;
-			return -1;
-		}
-		usleep(10000);
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		t_err("%s %s %s: child failed (status 0x%x)", c_handler ? "C" : "BPF",
-		      rc->name, state_name[state], status);
+	snprintf(what, sizeof(what), "%s %s %s", c_handler ? "C" : "BPF", rc->name,
+		 state_name[state]);
+	ret = t_bounded(run_child, &r, limit_ms + 3000, what);
+	if (ret < 0)
+		*hung = 1;
+	if (ret) {
+		t_err("%s: failed", what);
 		return -1;
 	}
 	return 0;
