@@ -328,21 +328,22 @@ void *ucmd_req_defer(struct ucmd_req *req, size_t priv_size, gfp_t gfp)
 		atomic_dec(&uf->nr_deferred);
 		return ERR_PTR(-ENOMEM);
 	}
+	async->cmd = cmd;
+	async->uf = uf;
+	atomic_set(&async->state, UCMD_ASYNC_ISSUING);
+	async->kind = UCMD_DONE_ASYNC;
 	/*
 	 * The request's own reference, taken once nothing can fail: an
 	 * inline issue holds none, but runs in the RCU read-side section of
 	 * its lookup, and the reference is not killed before that section
 	 * ends (ucmd_handler_retire()); an io-wq issue holds its lookup's.
+	 * Listed once initialised: unregister reads what it lists.
 	 */
 	percpu_ref_get(&req->h->ref);
 	atomic_set(&async->held, 1);
 	spin_lock(&req->h->lock);
 	list_add_tail(&async->node, &req->h->deferred);
 	spin_unlock(&req->h->lock);
-	async->cmd = cmd;
-	async->uf = uf;
-	atomic_set(&async->state, UCMD_ASYNC_ISSUING);
-	async->kind = UCMD_DONE_ASYNC;
 	req->async = async;
 	atomic_long_inc(&ucmd_nr_async);
 	return async->priv;
