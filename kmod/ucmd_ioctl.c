@@ -17,20 +17,6 @@
 #include "ucmd_bpf.h"
 #include "ucmd_trace.h"
 
-/*
- * The tracepoints an io_uring request fires, for an ioctl() one:
- * ucmd_issue with issue_flags 0, ucmd_deny, and ucmd_complete with kind
- * UCMD_DONE_IOCTL (UCMD_DONE_DENIED for a denial), so that ucmdctl trace
- * and stats count these requests too.
- */
-static void ucmd_ioctl_trace_done(u32 cmd_op, const char *name, long ret,
-				  u64 start_ns, int kind)
-{
-	u64 lat = start_ns ? ktime_get_ns() - start_ns : 0;
-
-	trace_ucmd_complete(cmd_op, name, ret, 0, lat, kind, current);
-}
-
 /**
  * ucmd_ioctl() - the same dispatch through ioctl(2), for comparison
  * @file: an open /dev/ucmd
@@ -40,7 +26,9 @@ static void ucmd_ioctl_trace_done(u32 cmd_op, const char *name, long ret,
  * Runs the lookup, the BPF validators and the handler as the uring_cmd
  * path does, synchronously: what users would otherwise write. res2 is not
  * delivered, and a handler that defers fails with -EOPNOTSUPP. Fires the
- * tracepoints the io_uring entry fires (ucmd_ioctl_trace_done()).
+ * tracepoints an io_uring request fires: ucmd_issue (issue_flags 0),
+ * ucmd_deny, and ucmd_complete with kind UCMD_DONE_IOCTL (UCMD_DONE_DENIED
+ * for a denial), so that ucmdctl trace and stats count these requests.
  *
  * Return: the handler's result, mapped as for a CQE (ucmd_fixup_res():
  * -EINTR for a restart code, -EIO for any other value below -511);
@@ -61,6 +49,8 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	struct ucmd_req *req = &ireq.req;
 	size_t size = _IOC_SIZE(cmd_op);
 	char policy[UCMD_NAME_LEN] __ucmd_uninit;
+	int kind = UCMD_DONE_IOCTL;
+	const char *name = "-";
 	u64 start_ns = 0;
 	long ret;
 
@@ -68,17 +58,18 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 		start_ns = ktime_get_ns();
 	if (size > sizeof(payload)) {
 		ret = -EINVAL;
-		goto out_trace;
+		goto out;
 	}
 	if (size && copy_from_user(payload, (void __user *)arg, size)) {
 		ret = -EFAULT;
-		goto out_trace;
+		goto out;
 	}
 	req->h = ucmd_handler_get(cmd_op);
 	if (!req->h) {
 		ret = -ENOTTY;
-		goto out_trace;
+		goto out;
 	}
+	name = req->h->ops->name;
 	if (req->h->cmd_op != cmd_op) {
 		ret = -EINVAL;
 		goto out;
@@ -86,14 +77,12 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	ret = ucmd_bpf_validate(cmd_op, payload, 0, false, ireq.uf->id, policy);
 	if (ret) {
 		trace_ucmd_deny(cmd_op, policy, ret, current);
-		if (trace_ucmd_complete_enabled())
-			ucmd_ioctl_trace_done(cmd_op, policy, ret, start_ns,
-					      UCMD_DONE_DENIED);
-		ucmd_handler_put(req->h);
-		return ret;
+		name = policy;
+		kind = UCMD_DONE_DENIED;
+		goto out;
 	}
 	if (trace_ucmd_issue_enabled())
-		trace_ucmd_issue(cmd_op, req->h->ops->name, 0, current);
+		trace_ucmd_issue(cmd_op, name, 0, current);
 	ret = req->h->issue(req, payload, 0);
 	if (req->defer_refused)
 		ret = -EOPNOTSUPP;
@@ -102,14 +91,12 @@ long ucmd_ioctl(struct file *file, unsigned int cmd_op, unsigned long arg)
 	else
 		ret = ucmd_fixup_res(ret);
 out:
+	/* before the put: @name may be the handler's */
 	if (trace_ucmd_complete_enabled())
-		ucmd_ioctl_trace_done(cmd_op, req->h->ops->name, ret, start_ns,
-				      UCMD_DONE_IOCTL);
-	ucmd_handler_put(req->h);
-	return ret;
-out_trace:
-	if (trace_ucmd_complete_enabled())
-		ucmd_ioctl_trace_done(cmd_op, "-", ret, start_ns,
-				      UCMD_DONE_IOCTL);
+		trace_ucmd_complete(cmd_op, name, ret, 0,
+				    start_ns ? ktime_get_ns() - start_ns : 0,
+				    kind, current);
+	if (req->h)
+		ucmd_handler_put(req->h);
 	return ret;
 }

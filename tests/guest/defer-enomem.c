@@ -22,7 +22,6 @@
 #include "helpers.h"
 #include "ucmd_test.h"
 
-#define REGISTERED "/sys/module/ucmd_test/parameters/registered"
 #define FAIL_NTH "/proc/thread-self/fail-nth"
 
 static int set_nth(int n)
@@ -73,7 +72,7 @@ static int step(struct io_uring *ring, int fd, unsigned int op,
 
 static int unregister_c(void *arg)
 {
-	return t_write_file(REGISTERED, "0") ? T_EXIT_FAIL : T_EXIT_PASS;
+	return t_write_file(UCMD_TEST_REGISTERED, "0") ? T_EXIT_FAIL : T_EXIT_PASS;
 }
 
 static int unload_bpf(void *arg)
@@ -136,7 +135,7 @@ int main(void)
 		"unregister of NOWAIT did not return");
 	T_CHECK(t_bounded(unload_bpf, NULL, limit, "ucmdctl handler unload raw_res") == 0,
 		"unload of raw_res did not return");
-	t_write_file(REGISTERED, "1");
+	t_write_file(UCMD_TEST_REGISTERED, "1");
 	ret = t_unload_module_wait("ucmd_test", 2000);
 	T_CHECK(ret == 0, "unload ucmd_test: %s", strerror(-ret));
 	return T_EXIT_PASS;

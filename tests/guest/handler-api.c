@@ -19,7 +19,7 @@
 
 static int set_registered(const char *v)
 {
-	return t_write_file("/sys/module/ucmd_test/parameters/registered", v);
+	return t_write_file(UCMD_TEST_REGISTERED, v);
 }
 
 int main(void)

@@ -33,8 +33,6 @@ static const struct t_ring_cfg rings[] = {
 	{ "plain", 0 },
 };
 
-#define REGISTERED "/sys/module/ucmd_test/parameters/registered"
-
 static void spin_ms(int ms)
 {
 	unsigned long long end = t_now_ns() + ms * 1000000ULL;
@@ -58,7 +56,7 @@ static int child(const struct t_ring_cfg *rc, int state, int c_handler,
 	int fd;
 
 	if (c_handler) {
-		T_CHECK(t_write_file(REGISTERED, "1") == 0, "register TIMER");
+		T_CHECK(t_write_file(UCMD_TEST_REGISTERED, "1") == 0, "register TIMER");
 	} else {
 		obj = bpf_object__open_file("/lib/ucmd/timer.bpf.o", NULL);
 		T_CHECK(obj && !bpf_object__load(obj), "load timer.bpf.o");
@@ -82,7 +80,7 @@ static int child(const struct t_ring_cfg *rc, int state, int c_handler,
 	spin_ms(50);
 	t0 = t_now_ns();
 	if (c_handler)
-		T_CHECK(t_write_file(REGISTERED, "0") == 0, "unregister TIMER");
+		T_CHECK(t_write_file(UCMD_TEST_REGISTERED, "0") == 0, "unregister TIMER");
 	else
 		bpf_link__destroy(link);
 	dt = (t_now_ns() - t0) / 1000000;
@@ -136,14 +134,14 @@ int main(void)
 	t_unload_module("ucmd_test", 0);
 	ret = t_load_module("/ucmd_test.ko");
 	T_CHECK(ret == 0, "load ucmd_test.ko: %s", strerror(-ret));
-	T_CHECK(t_write_file(REGISTERED, "0") == 0, "TIMER unregistered");
+	T_CHECK(t_write_file(UCMD_TEST_REGISTERED, "0") == 0, "TIMER unregistered");
 	for (int c = 0; c < 2 && !hung; c++)
 		for (size_t r = 0; r < sizeof(rings) / sizeof(rings[0]) && !hung; r++)
 			for (int s = 0; s < NR_STATES && !hung; s++)
 				bad |= run(&rings[r], s, c, limit, &hung);
 	if (hung)
 		return T_EXIT_FAIL;	/* the module stays pinned: leave it */
-	t_write_file(REGISTERED, "1");
+	t_write_file(UCMD_TEST_REGISTERED, "1");
 	ret = t_unload_module_wait("ucmd_test", 2000);
 	T_CHECK(ret == 0, "unload ucmd_test: %s", strerror(-ret));
 	return bad ? T_EXIT_FAIL : T_EXIT_PASS;

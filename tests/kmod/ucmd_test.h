@@ -35,6 +35,9 @@
  */
 #define UCMD_TEST_CMD_NOWAIT	_IOWR('t', 0x06, struct ucmd_delay)
 
+/* Write 0 to unregister TIMER and NOWAIT, 1 to register them again. */
+#define UCMD_TEST_REGISTERED	"/sys/module/ucmd_test/parameters/registered"
+
 /*
  * BPF_RAW: served by tests/bpf/raw_res.bpf.o, not by ucmd_test.ko: returns
  * payload.res as it is; with payload.res2 == 1 it defers and completes
