@@ -39,6 +39,9 @@ KVER     ?= $(HOST_KVER)
 KDIR     ?= /usr/src/linux-headers-$(HOST_KVER)
 # tools/kernel.sh: kbuild runs in this chroot (KDIR is a path inside it).
 KCHROOT  ?=
+# Extra kbuild variables for ucmd.ko: UCMD_GCOV=y (make coverage),
+# UCMD_KCOV=y (make fuzz KCOV=1); see kmod/Kbuild.
+UCMD_KBUILD ?=
 KRUN     := $(if $(KCHROOT),chroot $(KCHROOT))
 CC       := gcc
 CFLAGS   := -O2 -g -Wall -Wextra -Wno-unused-parameter -Iinclude/uapi -Iinclude -Ibpf
@@ -82,7 +85,7 @@ $(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
 	@cp -p kmod/*.c kmod/*.h kmod/Kbuild kmod/probes.sh $(KSRC)/kmod/
 	@cp -p kmod/probes/*.c $(KSRC)/kmod/probes/
 	@cp -p $(UAPI) $(KSRC)/include/uapi/linux/
-	$(KRUN) $(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/kmod modules
+	$(KRUN) $(MAKE) -C $(KDIR) M=$(CURDIR)/$(KSRC)/kmod $(UCMD_KBUILD) modules
 	@# Without module BTF ucmd loads with C handlers only (features lacks
 	@# UCMD_F_BPF): a warning, not a failure, for make kmod KDIR=...
 	@$(BPFTOOL) btf dump file $(KSRC)/kmod/ucmd.ko -B $(KCHROOT)$(KDIR)/vmlinux 2>/dev/null | \
@@ -235,10 +238,24 @@ demo: all
 	else tools/kernel.sh demo "$(KVER)"; fi
 
 # The fuzzer alone, longer: make fuzz FUZZ_SECONDS=600 [FUZZ_SEED=N] [FUZZ_THREADS=N]
+# KCOV=1: on the debug kernel with ucmd.ko built with KCOV_INSTRUMENT, the
+# same seed without and with coverage feedback, edges over time side by
+# side (tools/fuzz-kcov.sh; 2 x FUZZ_SECONDS).
 FUZZ_SECONDS ?= 120
-fuzz: guest
+KCOV ?=
+fuzz: $(if $(filter 1,$(KCOV)),$(B)/.deps,guest)
+ifeq ($(KCOV),1)
+	@tools/fuzz-kcov.sh "$(FUZZ_SECONDS)" "$(FUZZ_SEED)" "$(FUZZ_THREADS)"
+else
 	@UCMD_TESTS=fuzz UCMD_FUZZ="$(FUZZ_SECONDS):$(FUZZ_SEED):$(FUZZ_THREADS)" \
 		UCMD_VM_TIMEOUT=$$(( $(FUZZ_SECONDS) + 300 )) tools/vm/run.sh check
+endif
+
+# Coverage of kmod/ by the guest suite and the fuzzer: the debug kernel,
+# ucmd.ko with GCOV_PROFILE; per-file table, build/coverage/html/
+# (tools/coverage.sh). Not part of make check.
+coverage: $(B)/.deps
+	@tools/coverage.sh
 
 # Benchmarks: one guest boot, every configuration interleaved over rounds;
 # tables, JSON and a chart under build/bench/. Not part of make check.
@@ -305,5 +322,5 @@ install-dkms:
 uninstall-dkms:
 	rm -rf $(DESTDIR)$(dkmssrcdir)
 
-.PHONY: all deps kmod guest man install uninstall install-dkms uninstall-dkms check check-debug check-kernels demo fuzz bench bench-icount clean
+.PHONY: all deps kmod guest man install uninstall install-dkms uninstall-dkms check check-debug check-kernels demo fuzz coverage bench bench-icount clean
 .DELETE_ON_ERROR:

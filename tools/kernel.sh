@@ -11,10 +11,16 @@
 # The guest tests, ucmdctl and the BPF objects are the host build's (static
 # binaries, CO-RE objects): only the modules are per kernel. A kernel of the
 # host's own suite is built on the host; one of another suite (trixie's on a
-# bookworm host) in build/chroot/CODENAME, made by debootstrap from the mirror
-# the host's apt sources name. Outputs go to build/kernels/RELEASE/.
+# bookworm host) in a chroot of that suite, made by debootstrap from the
+# mirror the host's apt sources name. The chroots (keyed by suite; the
+# headers packages accumulate in them) and the kernel images (keyed by
+# release) are kept in the machine's cache (tools/cache.sh), so a clean
+# clone reuses them; outputs go to build/kernels/RELEASE/.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=tools/cache.sh
+. "$top/tools/cache.sh"
+CACHE=$(cache_root)
 CONF=$top/tools/kernels.conf
 APT="apt-get -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends"
 export DEBIAN_FRONTEND=noninteractive
@@ -35,12 +41,20 @@ host_codename() { . /etc/os-release; echo "${VERSION_CODENAME:-}"; }
 
 # chroot_for CODENAME: a minimal chroot of that suite with kbuild's needs.
 chroot_for() {
-	local codename=$1 dir=$top/build/chroot/$1 uri sec
-	if [ ! -x "$dir/usr/bin/make" ]; then
+	local codename=$1 dir=$CACHE/chroot/$1 uri sec
+	if [ ! -e "$dir.complete" ]; then
+		# Not finished (or interrupted): from the start.
+		# Never remove through a bind mount of a tree (build_modules).
+		awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+			while read -r m; do $SUDO umount "$m"; done
+		! awk -v d="$dir/" 'index($2, d) == 1 { f = 1 } END { exit !f }' /proc/mounts ||
+			die "$dir has mounts that do not come off"
+		$SUDO rm -rf "$dir"
+		mkdir -p "${dir%/*}"
 		uri=$("$top/tools/mirror.sh")
 		[ -n "$uri" ] || die "cannot find the Debian mirror in the apt sources"
 		command -v debootstrap >/dev/null || $SUDO $APT install debootstrap >&2
-		echo "kernel: debootstrap $codename into build/chroot/$codename" >&2
+		echo "kernel: debootstrap $codename into $dir" >&2
 		$SUDO debootstrap --variant=minbase "$codename" "$dir" "$uri" >&2 ||
 			die "debootstrap $codename failed (see $dir/debootstrap/debootstrap.log)"
 		sec=$("$top/tools/mirror.sh" security)
@@ -52,6 +66,9 @@ chroot_for() {
 		} | $SUDO tee "$dir/etc/apt/sources.list" >/dev/null
 		$SUDO chroot "$dir" $APT update >&2
 		$SUDO chroot "$dir" $APT install gcc make dwarves libelf-dev >&2
+		touch "$dir.complete"
+	else
+		echo "kernel: chroot $codename: cached $dir" >&2
 	fi
 	echo "$dir"
 }
@@ -70,11 +87,16 @@ prepare() {
 		[ -d "$KDIR" ] || $SUDO $APT install "linux-headers-$rel" >&2
 	else
 		KCHROOT=$(chroot_for "$codename")
-		[ -d "$KCHROOT$KDIR" ] || $SUDO chroot "$KCHROOT" $APT install "linux-headers-$rel" >&2
+		# A cached chroot's package lists may predate the release.
+		[ -d "$KCHROOT$KDIR" ] || $SUDO chroot "$KCHROOT" $APT install "linux-headers-$rel" >&2 ||
+			{ $SUDO chroot "$KCHROOT" $APT update >&2 &&
+			  $SUDO chroot "$KCHROOT" $APT install "linux-headers-$rel" >&2; }
 	fi
-	IMAGE=$out/vmlinuz
+	# The image: from the cache (keyed by release), else /boot, else the package.
+	mkdir -p "$CACHE/kernels/$rel"
+	IMAGE=$CACHE/kernels/$rel/vmlinuz
 	if [ ! -s "$IMAGE" ] && [ -r "/boot/vmlinuz-$rel" ] && [ -z "$KCHROOT" ]; then
-		cp "/boot/vmlinuz-$rel" "$IMAGE"
+		cp "/boot/vmlinuz-$rel" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 	fi
 	if [ ! -s "$IMAGE" ]; then
 		rm -rf "$out/pkg" && mkdir -p "$out/pkg"
@@ -88,8 +110,10 @@ prepare() {
 		dpkg-deb -x "$out"/pkg/"${pkg}"_*.deb "$out/pkg/root"
 		img=$(find "$out/pkg/root" -name 'vmlinuz*' -type f | head -1)
 		[ -n "$img" ] || die "$pkg has no vmlinuz"
-		cp "$img" "$IMAGE"
+		cp "$img" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 		rm -rf "$out/pkg"
+	else
+		echo "kernel: image $rel: cached $IMAGE" >&2
 	fi
 }
 

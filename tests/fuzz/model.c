@@ -19,11 +19,20 @@
 
 __u64 fz_rand(struct fz_rng *r)
 {
+	__u64 v;
+
+	if (r->tape && r->pos < r->len)
+		return r->tape[r->pos++];
 	/* xorshift64* */
 	r->s ^= r->s >> 12;
 	r->s ^= r->s << 25;
 	r->s ^= r->s >> 27;
-	return r->s * 0x2545F4914F6CDD1DULL;
+	v = r->s * 0x2545F4914F6CDD1DULL;
+	if (r->tape && r->pos < r->cap) {
+		r->tape[r->pos++] = v;
+		r->len = r->pos;
+	}
+	return v;
 }
 
 static bool one_in(struct fz_rng *r, unsigned int n)

@@ -102,6 +102,13 @@ struct fz_kv {
 
 struct fz_rng {
 	__u64 s;
+	/*
+	 * ucmd-fuzz -F: with @tape set, draws come from tape[pos..len) first,
+	 * then from s; every draw is written back up to @cap, so the tape
+	 * holds what the generator consumed (kcov.h).
+	 */
+	__u64 *tape;
+	unsigned int pos, len, cap;
 };
 
 __u64 fz_rand(struct fz_rng *r);

@@ -2,7 +2,7 @@
 /*
  * ucmd-fuzz: a model-based random-SQE fuzzer for /dev/ucmd.
  *
- *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-U]
+ *   ucmd-fuzz [-s SEED] [-t SECONDS] [-n SQES] [-j THREADS] [-P] [-U] [-K] [-F]
  *
  * Each thread owns its rings and its /dev/ucmd file and sends batches of
  * random chains (IO_LINK, IO_HARDLINK, ASYNC, DRAIN, FIXED_FILE,
@@ -34,6 +34,11 @@
  * -EOPNOTSUPP (nothing served it); an unregister that takes over 2 s (6 s
  * with UCMD_DEBUG_KERNEL set) is a violation ("slow unregister").
  *
+ * With -K (a kernel with KCOV, ucmd.ko built with KCOV_INSTRUMENT: make
+ * fuzz KCOV=1) each submitting thread traces ucmd.ko's basic blocks and
+ * the run prints the edges found so far every 30 s; -F (implies -K) keeps
+ * the batches that found new edges and mutates them (kcov.h).
+ *
  * A violation prints the seed, the ring and the chain, and whether that
  * chain fails alone on a fresh ring. Exit 0 when clean, 1 on a
  * violation, 2 on a set-up error (a bundled handler that fails to load
@@ -61,6 +66,7 @@
 #include "ucmd_rules_user.h"
 #include "ucmd_test.h"
 
+#include "kcov.h"
 #include "model.h"
 
 #define MAX_BATCH	64
@@ -75,6 +81,7 @@ static struct {
 	int threads;
 	bool policies;
 	bool churn;
+	bool kcov, feedback;
 } opt = { .seconds = 30, .threads = 2, .policies = true };
 
 static atomic_long nr_sqes, nr_cqes, nr_violations, nr_bypasses, nr_denied;
@@ -136,6 +143,8 @@ struct thread {
 	__u64 feat_word;
 	__u64 batch_id;
 	long sqes;
+	struct fz_kcov kcov;	/* -K */
+	__u64 tape[FZ_TAPE_MAX];	/* -F: the current batch's draws */
 };
 
 static const struct { const char *name; unsigned int flags; } modes[] = {
@@ -358,15 +367,15 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
  * Build a batch of random chains, predicted under the current policy; no
  * kv ops in a batch @closing (its ring is closed with it in flight).
  */
-static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b,
-		      bool closing)
+static void gen_batch(struct thread *t, struct fz_rng *r, struct ring_state *rs,
+		      struct batch *b, bool closing)
 {
-	int n = 1 + fz_below(&t->rng, MAX_BATCH);
+	int n = 1 + fz_below(r, MAX_BATCH);
 
 	memset(b, 0, sizeof(*b));
 	memset(t->kv.touched, 0, sizeof(t->kv.touched));
 	while (b->n < n) {
-		int len = 1 + (fz_below(&t->rng, 3) ? 0 : fz_below(&t->rng, MAX_CHAIN));
+		int len = 1 + (fz_below(r, 3) ? 0 : fz_below(r, MAX_CHAIN));
 		int h = b->n;
 
 		if (len > n - b->n)
@@ -374,10 +383,10 @@ static void gen_batch(struct thread *t, struct ring_state *rs, struct batch *b,
 		for (int i = 0; i < len; i++) {
 			struct fz_sqe *s = &b->s[h + i];
 
-			fz_gen(&t->rng, s, &rs->m, closing ? NULL : &t->kv,
+			fz_gen(r, s, &rs->m, closing ? NULL : &t->kv,
 			       !rs->m.drain_ok, len > 1);
 			if (i < len - 1)
-				s->iosqe |= fz_below(&t->rng, 3) ? IOSQE_IO_LINK :
+				s->iosqe |= fz_below(r, 3) ? IOSQE_IO_LINK :
 								   IOSQE_IO_HARDLINK;
 			b->chain_start[h + i] = h;
 		}
@@ -734,6 +743,17 @@ static void *thread_fn(void *arg)
 	struct batch b;
 	int batches_left = 0;
 
+	/* Before setresuid: debugfs is root's. */
+	if (opt.kcov) {
+		int err = fz_kcov_open(&t->kcov);
+
+		if (err) {
+			fprintf(stderr, "fuzz: SET-UP ERROR -K: /sys/kernel/debug/kcov: %s (a kernel with CONFIG_KCOV?)\n",
+				strerror(-err));
+			atomic_fetch_add(&nr_setup_errors, 1);
+			return NULL;
+		}
+	}
 	if (t->uid && syscall(SYS_setresuid, -1, t->uid, -1)) {
 		perror("fuzz: setresuid");
 		atomic_fetch_add(&nr_violations, 1);
@@ -767,6 +787,8 @@ static void *thread_fn(void *arg)
 			bad = churn_batch(t, &rs);
 			pthread_rwlock_unlock(&policy_lock);
 			atomic_fetch_add(&nr_batches, 1);
+			if (opt.kcov)
+				fz_kcov_collect(&t->kcov);
 			if (bad) {
 				atomic_fetch_add(&nr_violations, bad);
 				break;
@@ -774,11 +796,23 @@ static void *thread_fn(void *arg)
 			continue;
 		}
 		close_early = fz_below(&t->rng, 100) == 0;
+		/*
+		 * -F: the batch's draws come from a mutated corpus entry (or
+		 * fresh) and are recorded; a batch that finds new edges joins
+		 * the corpus.
+		 */
+		struct fz_rng g = { .s = fz_rand(&t->rng) | 1, .tape = t->tape,
+				    .cap = FZ_TAPE_MAX };
+
+		if (opt.feedback)
+			fz_corpus_pick(&t->rng, t->tape, &g.len);
 		pthread_rwlock_rdlock(&policy_lock);
-		gen_batch(t, &rs, &b, close_early);
+		gen_batch(t, opt.feedback ? &g : &t->rng, &rs, &b, close_early);
 		bad = run_batch(t, &rs, &b, close_early, false);
 		pthread_rwlock_unlock(&policy_lock);
 		atomic_fetch_add(&nr_batches, 1);
+		if (opt.kcov && fz_kcov_collect(&t->kcov) && opt.feedback && !bad)
+			fz_corpus_add(t->tape, g.pos);
 		if (bad) {
 			atomic_fetch_add(&nr_violations, bad);
 			if (rs.live && b.bad_chain >= 0)
@@ -790,6 +824,10 @@ static void *thread_fn(void *arg)
 	if (rs.live)
 		io_uring_queue_exit(&rs.ring);
 	close(t->devfd);
+	if (opt.kcov) {
+		fz_kcov_collect(&t->kcov);
+		fz_kcov_close(&t->kcov);
+	}
 	return NULL;
 }
 
@@ -965,8 +1003,20 @@ static void usage(void)
 		"  -j THREADS  threads, each with its own rings (default 2)\n"
 		"  -P          no policy changes (built-in ops only)\n"
 		"  -U          unregister churn: attach/detach with requests in flight\n"
-		"              (needs ucmd_test.ko and /tests-bpf)\n");
+		"              (needs ucmd_test.ko and /tests-bpf)\n"
+		"  -K          trace ucmd.ko's edges with KCOV, print them every 30 s\n"
+		"  -F          coverage feedback: mutate the batches that found edges (-K)\n");
 	exit(2);
+}
+
+#define KCOV_REPORT_NS	30000000000ULL
+
+/* -K: one line of the edges-over-time table (tools/fuzz-kcov.sh reads it). */
+static void kcov_report(unsigned long long t0, const char *what)
+{
+	fprintf(stderr, "fuzz: kcov%s %4.0f s: %ld edges, %ld PCs of ucmd.ko, %ld SQEs, corpus %ld\n",
+		what, (now_ns() - t0) / 1e9, fz_kcov_edges(), fz_kcov_pcs(),
+		atomic_load(&nr_sqes), fz_corpus_size());
 }
 
 /*
@@ -1004,11 +1054,11 @@ int main(int argc, char **argv)
 	pthread_rwlockattr_t attr;
 	struct thread *th;
 	struct fz_rng prng;
-	unsigned long long t0, end;
+	unsigned long long t0, end, next_report;
 	int c;
 
 	opt.seed = now_ns() ^ getpid();
-	while ((c = getopt(argc, argv, "s:t:n:j:PUh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:n:j:PUKFh")) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt.seconds = atoi(optarg); break;
@@ -1016,6 +1066,8 @@ int main(int argc, char **argv)
 		case 'j': opt.threads = atoi(optarg); break;
 		case 'P': opt.policies = false; break;
 		case 'U': opt.churn = true; break;
+		case 'F': opt.feedback = true; /* fall through */
+		case 'K': opt.kcov = true; break;
 		default: usage();
 		}
 	}
@@ -1034,9 +1086,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	bufidx_at_prep = c == -EFAULT;
-	fprintf(stderr, "fuzz: seed %llu, %d threads, %d s%s\n",
+	if (opt.kcov && fz_kcov_setup())
+		return 2;
+	fprintf(stderr, "fuzz: seed %llu, %d threads, %d s%s%s\n",
 		(unsigned long long)opt.seed, opt.threads, opt.seconds,
-		opt.policies ? ", policy changes on" : "");
+		opt.policies ? ", policy changes on" : "",
+		opt.feedback ? ", KCOV feedback on" : opt.kcov ? ", KCOV (no feedback)" : "");
 	unload_all();
 	if (getenv("UCMD_DEBUG_KERNEL"))
 		unreg_limit_ms = 6000;
@@ -1083,10 +1138,15 @@ int main(int argc, char **argv)
 
 	t0 = now_ns();
 	end = t0 + opt.seconds * 1000000000ULL;
+	next_report = t0 + KCOV_REPORT_NS;
 	for (unsigned int tick = 0; now_ns() < end && !atomic_load(&nr_violations); tick++) {
 		if (opt.min_sqes && atomic_load(&nr_sqes) >= opt.min_sqes)
 			break;
 		usleep(100000);
+		if (opt.kcov && now_ns() >= next_report) {
+			kcov_report(t0, "");
+			next_report += KCOV_REPORT_NS;
+		}
 		if (!opt.policies)
 			continue;
 		pthread_rwlock_wrlock(&policy_lock);
@@ -1139,6 +1199,8 @@ int main(int argc, char **argv)
 			(unsigned long long)opt.seed, sysfs_long("inflight"));
 		atomic_fetch_add(&nr_violations, 1);
 	}
+	if (opt.kcov)
+		kcov_report(t0, " final");
 	if (opt.churn)
 		fprintf(stderr, "fuzz: churn: %ld SQEs to ops attached and detached in flight, %ld unregisters from submitting threads, %ld slow unregisters\n",
 			atomic_load(&nr_churn_sqes), atomic_load(&nr_unregs),

@@ -12,6 +12,8 @@
 # UCMD_FUZZ=SECONDS:SEED:THREADS[:FLAGS] runs the fuzz test that long (make
 # fuzz); FLAGS are ucmd-fuzz's (-P). UCMD_LOGLEVEL=8 puts every kernel
 # message on the console (KASAN's allocation and free stacks included).
+# UCMD_GCOV=1 has the guest dump ucmd.ko's gcov counters at the end (make
+# coverage); UCMD_KCOV=1 adds the fuzz-kcov test (make fuzz KCOV=1).
 # UCMD_VM_ICOUNT=1 boots with -icount shift=0,sleep=off on one vCPU: the
 # guest clock counts executed instructions, so ratios are exact and
 # repeatable (../shared/platform.md); for make bench-icount.
@@ -47,6 +49,8 @@ cp "$top/tools/bench/bench.sh" "$V/root/bench.sh"
 cp "$B/kmod/ucmd.ko" "$B/kmod/ucmd_test.ko" "$V/root/"
 [ -f "$B/kmod/ucmd-nobtf.ko" ] && cp "$B/kmod/ucmd-nobtf.ko" "$V/root/"
 cp "$B"/tests/guest/* "$V/root/tests/"
+# make fuzz KCOV=1 (tools/fuzz-kcov.sh): its test exists in that run only.
+[ -n "${UCMD_KCOV:-}" ] && install -m 755 "$top/tools/vm/fuzz-kcov.sh" "$V/root/tests/fuzz-kcov"
 cp "$B"/bin/* "$V/root/bin/" 2>/dev/null || true
 cp "$B"/bpf/*.bpf.o "$V/root/lib/ucmd/" 2>/dev/null || true
 cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
@@ -91,7 +95,7 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
 	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on \
 	-device virtio-9p-pci,fsdev=hostfs,mount_tag=hostfs \
-	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS} ${UCMD_KCMDLINE:-}" \
+	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS} ${UCMD_GCOV:+ucmd.gcov=1} ${UCMD_KCMDLINE:-}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
 	-device isa-serial,chardev=results \

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ucmd-fuzz -K / -F: coverage of ucmd.ko seen by the submitting threads
+ * (per-thread KCOV, Documentation/dev-tools/kcov.rst), and with -F a
+ * corpus of the batches that reached new edges, replayed with mutations.
+ *
+ * Edges are AFL's: pairs of consecutive basic blocks (trace-pc PCs) of
+ * ucmd.ko in one thread's trace, hashed into a 2^20-bit map; PCs outside
+ * ucmd.ko's module memory (/proc/modules) are dropped. Only what runs in
+ * the submitting task is seen: the issue path, task_work completions,
+ * release; not io-wq workers, SQPOLL's thread, timers or softirqs (KCOV's
+ * remote mode needs annotations io_uring does not have).
+ *
+ * A corpus entry is a tape: the random draws one gen_batch() consumed
+ * (struct fz_rng's tape). Replaying a mutated tape regenerates the batch
+ * through fz_gen() on the thread's current ring and predicts it under the
+ * current policy, so the model stays exact whatever the tape says.
+ */
+#ifndef UCMD_FUZZ_KCOV_H
+#define UCMD_FUZZ_KCOV_H
+
+#include <stdbool.h>
+#include "model.h"
+
+#define FZ_TAPE_MAX	4096	/* draws recorded per batch */
+
+struct fz_kcov {
+	int fd;
+	unsigned long *area;	/* area[0]: PCs recorded; area[1..]: the PCs */
+};
+
+/* Find ucmd.ko's memory in /proc/modules; 0, or -1 with a message. */
+int fz_kcov_setup(void);
+/* Open and enable KCOV for the calling thread; 0, or -errno. */
+int fz_kcov_open(struct fz_kcov *k);
+void fz_kcov_close(struct fz_kcov *k);
+/* Forget what the thread recorded so far. */
+void fz_kcov_reset(struct fz_kcov *k);
+/* Add the thread's trace since the reset to the maps; new edges found. */
+long fz_kcov_collect(struct fz_kcov *k);
+/* Edges and PCs of ucmd.ko seen so far, by every thread. */
+long fz_kcov_edges(void);
+long fz_kcov_pcs(void);
+
+/* -F: the corpus (shared by all threads). */
+void fz_corpus_add(const __u64 *tape, unsigned int len);
+long fz_corpus_size(void);
+/*
+ * Fill @tape with a mutated corpus entry (@r chooses); its length in
+ * *@len. False when the corpus is empty or @r says "fresh".
+ */
+bool fz_corpus_pick(struct fz_rng *r, __u64 *tape, unsigned int *len);
+
+#endif

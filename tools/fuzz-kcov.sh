@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# make fuzz KCOV=1 [FUZZ_SECONDS=N] [FUZZ_SEED=S] [FUZZ_THREADS=T]: the
+# fuzzer on the debug kernel (KCOV) with ucmd.ko built with KCOV_INSTRUMENT
+# (tools/vm/instrumented.sh kcov), in one boot: FUZZ_SECONDS without
+# feedback (-K: edges measured only), then FUZZ_SECONDS with feedback (-F),
+# same seed. Prints the edges of ucmd.ko each reached over time, side by
+# side, and keeps the table in build/kcov/edges.txt.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+secs=${1:-120} seed=${2:-} threads=${3:-}
+[ -n "$seed" ] || seed=$(( $(date +%s) % 1000000007 ))
+read -r kernel b < <(tools/vm/instrumented.sh kcov) || exit 2
+[ -n "${b:-}" ] || exit 2
+# Debug kernel timeouts are tripled by the guest; two runs and a boot here.
+UCMD_KCOV=1 UCMD_TESTS=fuzz-kcov UCMD_FUZZ="$secs:$seed:$threads" \
+	UCMD_KERNEL=$kernel UCMD_BUILD=$b UCMD_VM_TIMEOUT=$((2 * secs + 600)) \
+	tools/vm/run.sh check
+rc=$?
+awk '
+	/=== ucmd-fuzz -K/ { run = "blind" } /=== ucmd-fuzz -F/ { run = "guided" }
+	/fuzz: kcov/ && run != "" {
+		line = $0; sub(/.*fuzz: kcov/, "", line)
+		fin = line ~ /^ final/; sub(/^ final/, "", line)
+		split(line, w, " ")	# w[1] seconds, w[3] edges, w[5] PCs, w[9] SQEs, w[12] corpus
+		k = fin ? "final" : w[1] + 0
+		if (!(k in seen)) { seen[k] = 1; keys[++n] = k }
+		e[run, k] = w[3]; p[run, k] = w[5]; q[run, k] = w[9]; c[run, k] = w[12]
+	}
+	END {
+		printf "%8s  %14s %10s  %14s %10s %8s\n", "time", "edges -K", "SQEs", "edges -F", "SQEs", "corpus"
+		for (i = 1; i <= n; i++) {
+			k = keys[i]
+			printf "%8s  %14s %10s  %14s %10s %8s\n", k == "final" ? "final" : k " s",
+				e["blind", k], q["blind", k], e["guided", k], q["guided", k], c["guided", k]
+		}
+		if (e["blind", "final"] != "" && e["guided", "final"] != "")
+			printf "feedback: %d edges (%d PCs) vs %d (%d PCs) without: %+.1f%%\n",
+				e["guided", "final"], p["guided", "final"], e["blind", "final"], p["blind", "final"],
+				100 * (e["guided", "final"] - e["blind", "final"]) / e["blind", "final"]
+	}' "$b/vm/results.txt" | tee "$b/edges.txt"
+echo "seed $seed, $secs s each, $(grep -c '' "$b/edges.txt") lines in $b/edges.txt"
+exit $rc
