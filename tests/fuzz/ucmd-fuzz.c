@@ -801,11 +801,12 @@ static void *thread_fn(void *arg)
 		 * fresh) and are recorded; a batch that finds new edges joins
 		 * the corpus.
 		 */
-		struct fz_rng g = { .s = fz_rand(&t->rng) | 1, .tape = t->tape,
-				    .cap = FZ_TAPE_MAX };
+		struct fz_rng g = { .tape = t->tape, .cap = FZ_TAPE_MAX };
 
-		if (opt.feedback)
+		if (opt.feedback) {
+			g.s = fz_rand(&t->rng) | 1;
 			fz_corpus_pick(&t->rng, t->tape, &g.len);
+		}
 		pthread_rwlock_rdlock(&policy_lock);
 		gen_batch(t, opt.feedback ? &g : &t->rng, &rs, &b, close_early);
 		bad = run_batch(t, &rs, &b, close_early, false);

@@ -42,8 +42,11 @@ DISABLE="DEBUG_INFO_NONE DEBUG_INFO_REDUCED DEBUG_KMEMLEAK_DEFAULT_OFF
 MUST="KASAN PROVE_LOCKING DEBUG_ATOMIC_SLEEP DEBUG_OBJECTS DEBUG_KMEMLEAK
   IO_URING DEBUG_INFO_BTF_MODULES BPF_LSM MODULES FAILSLAB
   FAULT_INJECTION_DEBUG_FS GCOV_KERNEL KCOV"
+# Must stay off: they would instrument the whole kernel.
+MUST_NOT="GCOV_PROFILE_ALL KCOV_INSTRUMENT_ALL"
+SETVAL="--set-val DEFAULT_HUNG_TASK_TIMEOUT 30 --set-str LSM bpf"
 
-key=$srcver-$( { echo "$ENABLE $DISABLE"; gcc --version | head -1; } | sha1sum | cut -c1-12)
+key=$srcver-$( { echo "$ENABLE $DISABLE $SETVAL"; gcc --version | head -1; } | sha1sum | cut -c1-12)
 key=${key//[^A-Za-z0-9.+_-]/_}
 C=$(cache_root)/debug-kernel
 D=$C/$key
@@ -66,12 +69,13 @@ cd "$src"
 make -s tinyconfig >&2
 for o in $ENABLE; do scripts/config --enable "$o"; done
 for o in $DISABLE; do scripts/config --disable "$o"; done
-scripts/config --set-val DEFAULT_HUNG_TASK_TIMEOUT 30 --set-str LSM "bpf"
+# shellcheck disable=SC2086
+scripts/config $SETVAL
 make -s olddefconfig >&2
 for o in $MUST; do
 	grep -q "^CONFIG_$o=y" .config || { echo "Error: CONFIG_$o did not stick" >&2; exit 1; }
 done
-for o in GCOV_PROFILE_ALL KCOV_INSTRUMENT_ALL; do
+for o in $MUST_NOT; do
 	! grep -q "^CONFIG_$o=y" .config || { echo "Error: CONFIG_$o is on" >&2; exit 1; }
 done
 # modules: writes Module.symvers, which out-of-tree modules link against.
