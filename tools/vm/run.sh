@@ -58,7 +58,7 @@ cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
 # this build's, or (check-kernels: the tools are the host build's) the tree's
 stage=$B/stage
 [ -d "$stage" ] || stage=$top/build/stage
-[ -d "$stage" ] && cp -a "$stage" "$V/root/stage"
+[ -d "$stage" ] && cp -aH "$stage" "$V/root/stage"
 # The host's / read-only over virtio-9p (mount tag hostfs), so that
 # tests/guest/standard-tools.sh runs the host's bpftool, bpftrace and perf
 # chrooted; the guest kernel's 9p modules, decompressed for busybox insmod
