@@ -79,7 +79,16 @@ deps:
 # never land in the source tree; the copy keeps the tree's relative layout.
 KSRC := $(B)/ksrc
 
-$(B)/kmod/ucmd.ko: $(KMOD_SRC) | $(B)/.deps
+# The kernel tree and kbuild variables the modules were built for: a
+# change (a rebuilt debug kernel in a new cache directory) rebuilds them.
+$(B)/.kbuild-id: FORCE
+	@mkdir -p $(@D)
+	@echo '$(realpath $(KDIR)) $(UCMD_KBUILD)' | cmp -s - $@ 2>/dev/null || \
+		echo '$(realpath $(KDIR)) $(UCMD_KBUILD)' > $@
+FORCE:
+.PHONY: FORCE
+
+$(B)/kmod/ucmd.ko: $(KMOD_SRC) $(B)/.kbuild-id | $(B)/.deps
 	@mkdir -p $(KSRC)/kmod/probes $(KSRC)/include/uapi/linux
 	@rm -f $(KSRC)/kmod/*.[ch] $(KSRC)/kmod/probes/*.c
 	@cp -p kmod/*.c kmod/*.h kmod/Kbuild kmod/probes.sh $(KSRC)/kmod/
