@@ -81,10 +81,10 @@ KSRC := $(B)/ksrc
 
 # The kernel tree and kbuild variables the modules were built for: a
 # change (a rebuilt debug kernel in a new cache directory) rebuilds them.
+KBUILD_ID = $(realpath $(KDIR)) $(UCMD_KBUILD)
 $(B)/.kbuild-id: FORCE
 	@mkdir -p $(@D)
-	@echo '$(realpath $(KDIR)) $(UCMD_KBUILD)' | cmp -s - $@ 2>/dev/null || \
-		echo '$(realpath $(KDIR)) $(UCMD_KBUILD)' > $@
+	@echo '$(KBUILD_ID)' | cmp -s - $@ 2>/dev/null || echo '$(KBUILD_ID)' > $@
 FORCE:
 .PHONY: FORCE
 
@@ -134,6 +134,7 @@ $(B)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h
 $(B)/tests/bpf/swap_deny.bpf.o: tests/bpf/swap_allow.bpf.c	# it includes it
 $(B)/tests/bpf/rules_slow.bpf.o: bpf/rules.bpf.c	# it includes it
 $(B)/tests/bpf/churn_timer.bpf.o: bpf/timer.bpf.c	# it includes it
+$(B)/tests/bpf/tp_all.bpf.o $(B)/tests/guest/tracepoints: tests/bpf/tp_all.h
 
 # Shell tests run in the guest as they are; lib.sh is sourced, not run.
 $(B)/tests/guest/%: tests/guest/%.sh

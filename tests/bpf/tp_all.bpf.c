@@ -6,21 +6,13 @@
  * events of the process in target[0], the sum of their cmd_op and of res/err.
  */
 #include "ucmd.bpf.h"
+#include "tp_all.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-enum { TP_ISSUE, TP_COMPLETE, TP_DENY, TP_NR };
-enum { WAY_BTF, WAY_PERF, WAY_NR };
-
-struct tp_count {
-	__u64 events;
-	__u64 cmd_op_sum;
-	__s64 res_sum;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, TP_NR * WAY_NR);
+	__uint(max_entries, TP_NR * TP_WAY_NR);
 	__type(key, __u32);
 	__type(value, struct tp_count);
 } counts SEC(".maps");
@@ -39,7 +31,7 @@ static __always_inline void hit(int tp, int way, int pid, __u32 cmd_op, __s64 re
 
 	if (!tgid || pid != *tgid)
 		return;
-	k = tp * WAY_NR + way;
+	k = tp * TP_WAY_NR + way;
 	c = bpf_map_lookup_elem(&counts, &k);
 	if (!c)
 		return;
@@ -53,7 +45,7 @@ int BPF_PROG(btf_issue, __u32 cmd_op, const char *name, unsigned int issue_flags
 	     struct task_struct *task)
 {
 	if (task)
-		hit(TP_ISSUE, WAY_BTF, task->tgid, cmd_op, 0);
+		hit(TP_ISSUE, TP_WAY_BTF, task->tgid, cmd_op, 0);
 	return 0;
 }
 
@@ -62,7 +54,7 @@ int BPF_PROG(btf_complete, __u32 cmd_op, const char *name, int res, __u64 res2,
 	     __u64 latency_ns, int kind, struct task_struct *task)
 {
 	if (task)
-		hit(TP_COMPLETE, WAY_BTF, task->tgid, cmd_op, res);
+		hit(TP_COMPLETE, TP_WAY_BTF, task->tgid, cmd_op, res);
 	return 0;
 }
 
@@ -71,27 +63,27 @@ int BPF_PROG(btf_deny, __u32 cmd_op, const char *policy, int err,
 	     struct task_struct *task)
 {
 	if (task)
-		hit(TP_DENY, WAY_BTF, task->tgid, cmd_op, err);
+		hit(TP_DENY, TP_WAY_BTF, task->tgid, cmd_op, err);
 	return 0;
 }
 
 SEC("tracepoint/ucmd/ucmd_issue")
 int perf_issue(struct trace_event_raw_ucmd_issue *e)
 {
-	hit(TP_ISSUE, WAY_PERF, e->pid, e->cmd_op, 0);
+	hit(TP_ISSUE, TP_WAY_PERF, e->pid, e->cmd_op, 0);
 	return 0;
 }
 
 SEC("tracepoint/ucmd/ucmd_complete")
 int perf_complete(struct trace_event_raw_ucmd_complete *e)
 {
-	hit(TP_COMPLETE, WAY_PERF, e->pid, e->cmd_op, e->res);
+	hit(TP_COMPLETE, TP_WAY_PERF, e->pid, e->cmd_op, e->res);
 	return 0;
 }
 
 SEC("tracepoint/ucmd/ucmd_deny")
 int perf_deny(struct trace_event_raw_ucmd_deny *e)
 {
-	hit(TP_DENY, WAY_PERF, e->pid, e->cmd_op, e->err);
+	hit(TP_DENY, TP_WAY_PERF, e->pid, e->cmd_op, e->err);
 	return 0;
 }

@@ -16,25 +16,19 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "helpers.h"
+#include "../bpf/tp_all.h"
 
-enum { TP_ISSUE, TP_COMPLETE, TP_DENY, TP_NR };
 static const char *const tp_names[] = { "ucmd_issue", "ucmd_complete", "ucmd_deny" };
 static const char *const way_names[] = { "tp_btf", "tracepoint" };
 
-struct tp_count {
-	__u64 events;
-	__u64 cmd_op_sum;
-	__s64 res_sum;
-};
-
 static int counts_fd;
-static struct tp_count seen[TP_NR * 2];
+static struct tp_count seen[TP_NR * TP_WAY_NR];
 
 /* Checks each tracepoint's events since the last call, on both ways. */
 static int expect(const char *what, const struct tp_count want[TP_NR])
 {
-	for (__u32 k = 0; k < TP_NR * 2; k++) {
-		const struct tp_count *w = &want[k / 2];
+	for (__u32 k = 0; k < TP_NR * TP_WAY_NR; k++) {
+		const struct tp_count *w = &want[k / TP_WAY_NR];
 		struct tp_count c, d;
 
 		T_CHECK(!bpf_map_lookup_elem(counts_fd, &k, &c), "read counts");
@@ -45,7 +39,7 @@ static int expect(const char *what, const struct tp_count want[TP_NR])
 		T_CHECK(d.events == w->events && d.cmd_op_sum == w->cmd_op_sum &&
 			d.res_sum == w->res_sum,
 			"%s: %s via %s: %llu events, cmd_op sum %#llx, res sum %lld; want %llu, %#llx, %lld",
-			what, tp_names[k / 2], way_names[k % 2],
+			what, tp_names[k / TP_WAY_NR], way_names[k % TP_WAY_NR],
 			(unsigned long long)d.events, (unsigned long long)d.cmd_op_sum,
 			(long long)d.res_sum, (unsigned long long)w->events,
 			(unsigned long long)w->cmd_op_sum, (long long)w->res_sum);
@@ -66,7 +60,7 @@ static int echo(struct io_uring *ring, int fd, int res, int want)
 
 int main(void)
 {
-	struct bpf_link *links[TP_NR * 2] = {}, *deny;
+	struct bpf_link *links[TP_NR * TP_WAY_NR] = {}, *deny;
 	struct bpf_object *obj, *deny_obj;
 	struct bpf_program *prog;
 	int fd = t_open_dev(), n = 0;
@@ -80,12 +74,13 @@ int main(void)
 				     &k, &tgid, 0), "set target");
 	counts_fd = bpf_object__find_map_fd_by_name(obj, "counts");
 	bpf_object__for_each_program(prog, obj) {
+		T_CHECK(n < TP_NR * TP_WAY_NR, "more programs than tracepoints and ways");
 		links[n] = bpf_program__attach(prog);
 		T_CHECK(links[n], "attach %s: %s", bpf_program__name(prog),
 			strerror(errno));
 		n++;
 	}
-	T_CHECK(n == TP_NR * 2, "%d programs", n);
+	T_CHECK(n == TP_NR * TP_WAY_NR, "%d programs", n);
 	t_ring_init(&ring, 8, 0);
 
 	/* allowed: issue and complete, over io_uring and over ioctl(2) */
