@@ -221,7 +221,7 @@ $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAP
 
 # The model-based fuzzer (tests/fuzz/), run in the guest by tests/guest/fuzz.sh.
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)
-$(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h tests/kmod/ucmd_test.h $(UAPI) | $(B)/.deps
+$(B)/bin/ucmd-fuzz: $(FUZZ_SRC) tests/fuzz/model.h tests/fuzz/kcov.h tests/kmod/ucmd_test.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/fuzz -Itests/kmod $(LDSTATIC) -o $@ $(FUZZ_SRC) -lbpf -lelf -lz -lzstd -luring -lpthread
 

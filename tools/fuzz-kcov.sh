@@ -19,7 +19,7 @@ UCMD_KCOV=1 UCMD_TESTS=fuzz-kcov UCMD_FUZZ="$secs:$seed:$threads" \
 rc=$?
 awk '
 	/=== ucmd-fuzz -K/ { run = "blind" } /=== ucmd-fuzz -F/ { run = "guided" }
-	/fuzz: kcov/ && run != "" {
+	/fuzz: kcov/ && !/fuzz: kcov pcs/ && run != "" {
 		line = $0; sub(/.*fuzz: kcov/, "", line)
 		fin = line ~ /^ final/; sub(/^ final/, "", line)
 		split(line, w, " ")	# w[1] seconds, w[3] edges, w[5] PCs, w[9] SQEs, w[12] corpus
@@ -39,5 +39,24 @@ awk '
 				e["guided", "final"], p["guided", "final"], e["blind", "final"], p["blind", "final"],
 				100 * (e["guided", "final"] - e["blind", "final"]) / e["blind", "final"]
 	}' "$b/vm/results.txt" | tee "$b/edges.txt"
+# The PCs (offsets into ucmd.ko's .text) one run reached and the other
+# did not, by function: what feedback found, and what it lost.
+for r in K F; do
+	awk -v want="=== ucmd-fuzz -$r" '/=== ucmd-fuzz -/ { on = index($0, want) == 1 }
+		on && /fuzz: kcov pcs/ { sub(/.*fuzz: kcov pcs /, ""); gsub(/ /, "\n"); print }' \
+		"$b/vm/results.txt" | sort -u > "$b/pcs-$r.txt"
+done
+for d in "F:K:only with feedback" "K:F:only without feedback"; do
+	IFS=: read -r x y what <<< "$d"
+	comm -23 "$b/pcs-$x.txt" "$b/pcs-$y.txt" > "$b/pcs-$x-only.txt"
+	printf 'PCs %s: %d' "$what" "$(grep -c '' "$b/pcs-$x-only.txt")"
+	if [ -s "$b/pcs-$x-only.txt" ]; then
+		printf ' in'
+		sed 's/^/0x/' "$b/pcs-$x-only.txt" |
+			addr2line -e "$b/kmod/ucmd.ko" -j .text -f 2> /dev/null |
+			awk 'NR % 2 == 1 { n[$1]++ } END { for (f in n) printf " %s(%d)", f, n[f] }'
+	fi
+	echo
+done | tee -a "$b/edges.txt"
 echo "seed $seed, $secs s each, $(grep -c '' "$b/edges.txt") lines in $b/edges.txt"
 exit $rc

@@ -17,19 +17,29 @@
 #define KCOV_PATH	"/sys/kernel/debug/kcov"
 #define KCOV_WORDS	(1UL << 18)	/* PCs per trace: a 64-SQE batch is ~20k */
 #define MAP_BITS	20
-#define CORPUS_MAX	2048
+#define HIT_BITS	16	/* edge slots of one trace's hit counts */
+#define PC_SLOTS	(1UL << 14)	/* distinct PCs: ucmd.ko has fewer sites */
+#define EDGE_MAX	1024	/* corpus entries that found edges */
+#define FEAT_MAX	2048	/* ... that found only new hit counts */
+#define RECENT		16
 
-static unsigned long mod_lo, mod_hi;
+static unsigned long mod_lo, mod_hi, text_lo;
 static _Atomic unsigned long long edge_map[(1UL << MAP_BITS) / 64];
-static _Atomic unsigned long long pc_map[(1UL << MAP_BITS) / 64];
+static _Atomic unsigned long long feat_map[(1UL << MAP_BITS) / 64];
+static _Atomic unsigned long pc_set[PC_SLOTS];	/* open addressing, 0: free */
 static atomic_long nr_edges, nr_pcs;
 
-static pthread_mutex_t corpus_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct tape {
+struct tape {
 	unsigned int len;
 	__u64 *v;
-} corpus[CORPUS_MAX];
-static long corpus_n;	/* under corpus_lock */
+};
+
+/* Both classes of entries, and their counts: under corpus_lock. */
+static pthread_mutex_t corpus_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct corpus {
+	struct tape e[FEAT_MAX];
+	long n, max;
+} by_edge = { .max = EDGE_MAX }, by_feat = { .max = FEAT_MAX };
 
 int fz_kcov_setup(void)
 {
@@ -53,6 +63,12 @@ int fz_kcov_setup(void)
 		fprintf(stderr, "fuzz: -K: ucmd.ko's address is not in /proc/modules (not root, or kptr_restrict?)\n");
 		return -1;
 	}
+	/* The dump's offsets are into .text, for addr2line -j .text. */
+	f = fopen("/sys/module/ucmd/sections/.text", "r");
+	if (!f || fscanf(f, "%lx", &text_lo) != 1)
+		text_lo = mod_lo;
+	if (f)
+		fclose(f);
 	return 0;
 }
 
@@ -60,9 +76,17 @@ int fz_kcov_open(struct fz_kcov *k)
 {
 	int err;
 
+	k->hits = calloc(1UL << HIT_BITS, 1);
+	k->touched = calloc(1UL << HIT_BITS, sizeof(*k->touched));
+	k->ntouched = 0;
+	if (!k->hits || !k->touched) {
+		free(k->hits);
+		free(k->touched);
+		return -ENOMEM;
+	}
 	k->fd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
 	if (k->fd < 0)
-		return -errno;
+		goto fail_fd;
 	if (ioctl(k->fd, KCOV_INIT_TRACE, KCOV_WORDS))
 		goto fail;
 	k->area = mmap(NULL, KCOV_WORDS * sizeof(unsigned long),
@@ -73,13 +97,19 @@ int fz_kcov_open(struct fz_kcov *k)
 		err = -errno;
 		munmap(k->area, KCOV_WORDS * sizeof(unsigned long));
 		close(k->fd);
-		return err;
+		goto out;
 	}
 	fz_kcov_reset(k);
 	return 0;
 fail:
 	err = -errno;
 	close(k->fd);
+	goto out;
+fail_fd:
+	err = -errno;
+out:
+	free(k->hits);
+	free(k->touched);
 	return err;
 }
 
@@ -88,6 +118,8 @@ void fz_kcov_close(struct fz_kcov *k)
 	ioctl(k->fd, KCOV_DISABLE, 0);
 	munmap(k->area, KCOV_WORDS * sizeof(unsigned long));
 	close(k->fd);
+	free(k->hits);
+	free(k->touched);
 }
 
 void fz_kcov_reset(struct fz_kcov *k)
@@ -113,26 +145,67 @@ static __u64 mix(__u64 x)
 	return x;
 }
 
-long fz_kcov_collect(struct fz_kcov *k)
+/* Add @pc to the set of PCs seen; true if it is new. */
+static bool pc_add(unsigned long pc)
+{
+	for (unsigned long i = mix(pc), n = 0; n < PC_SLOTS; i++, n++) {
+		_Atomic unsigned long *slot = &pc_set[i % PC_SLOTS];
+		unsigned long cur = atomic_load_explicit(slot, memory_order_relaxed);
+
+		if (cur == pc)
+			return false;
+		if (!cur && atomic_compare_exchange_strong(slot, &cur, pc))
+			return true;
+		if (cur == pc)
+			return false;
+	}
+	return false;	/* full: not counted */
+}
+
+/* AFL's hit-count classes: 1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+. */
+static unsigned int bucket(unsigned int hits)
+{
+	return hits < 4 ? hits - 1 : hits < 8 ? 3 : hits < 16 ? 4 :
+	       hits < 32 ? 5 : hits < 128 ? 6 : 7;
+}
+
+long fz_kcov_collect(struct fz_kcov *k, long *features)
 {
 	unsigned long n = __atomic_load_n(&k->area[0], __ATOMIC_RELAXED);
 	unsigned long prev = 0;
-	long new = 0, newpcs = 0;
+	long new = 0, newpcs = 0, newfeat = 0;
 
 	if (n > KCOV_WORDS - 1)
 		n = KCOV_WORDS - 1;
 	for (unsigned long i = 1; i <= n; i++) {
 		unsigned long pc = k->area[i];
+		__u64 e;
+		unsigned int slot;
 
 		if (pc < mod_lo || pc >= mod_hi)
 			continue;
-		newpcs += set_bit(pc_map, mix(pc));
-		new += set_bit(edge_map, mix(prev * 31 + pc));
+		newpcs += pc_add(pc);
+		e = mix(prev * 31 + pc);
+		new += set_bit(edge_map, e);
 		prev = pc;
+		slot = e & ((1UL << HIT_BITS) - 1);
+		if (!k->hits[slot]++)
+			k->touched[k->ntouched++] = slot;
+		else if (!k->hits[slot])
+			k->hits[slot] = 255;	/* saturate */
 	}
+	for (unsigned int i = 0; i < k->ntouched; i++) {
+		unsigned int slot = k->touched[i];
+
+		newfeat += set_bit(feat_map, mix((__u64)slot << 3 | bucket(k->hits[slot])));
+		k->hits[slot] = 0;
+	}
+	k->ntouched = 0;
 	atomic_fetch_add(&nr_edges, new);
 	atomic_fetch_add(&nr_pcs, newpcs);
 	fz_kcov_reset(k);
+	if (features)
+		*features = newfeat;
 	return new;
 }
 
@@ -146,8 +219,26 @@ long fz_kcov_pcs(void)
 	return atomic_load(&nr_pcs);
 }
 
-void fz_corpus_add(const __u64 *tape, unsigned int len)
+void fz_kcov_dump_pcs(FILE *f)
 {
+	unsigned int n = 0;
+
+	for (unsigned long i = 0; i < PC_SLOTS; i++) {
+		unsigned long pc = atomic_load(&pc_set[i]);
+
+		if (!pc)
+			continue;
+		fprintf(f, "%s%lx", n % 16 ? " " : "fuzz: kcov pcs ", pc - text_lo);
+		if (++n % 16 == 0)
+			fputc('\n', f);
+	}
+	if (n % 16)
+		fputc('\n', f);
+}
+
+void fz_corpus_add(const __u64 *tape, unsigned int len, bool edges)
+{
+	struct corpus *c = edges ? &by_edge : &by_feat;
 	__u64 *v = malloc(len * sizeof(*v));
 	long i;
 
@@ -157,14 +248,14 @@ void fz_corpus_add(const __u64 *tape, unsigned int len)
 	}
 	memcpy(v, tape, len * sizeof(*v));
 	pthread_mutex_lock(&corpus_lock);
-	/* Full: an older entry (not the first, the seed batches) goes. */
-	if (corpus_n < CORPUS_MAX)
-		i = corpus_n++;
+	/* Full: an older entry (not of the first half, the first finds) goes. */
+	if (c->n < c->max)
+		i = c->n++;
 	else
-		i = CORPUS_MAX / 2 + (long)(mix(len ^ tape[0]) % (CORPUS_MAX / 2));
-	free(corpus[i].v);
-	corpus[i].v = v;
-	corpus[i].len = len;
+		i = c->max / 2 + (long)(mix(len ^ tape[0]) % (c->max / 2));
+	free(c->e[i].v);
+	c->e[i].v = v;
+	c->e[i].len = len;
 	pthread_mutex_unlock(&corpus_lock);
 }
 
@@ -173,39 +264,75 @@ long fz_corpus_size(void)
 	long n;
 
 	pthread_mutex_lock(&corpus_lock);
-	n = corpus_n;
+	n = by_edge.n + by_feat.n;
 	pthread_mutex_unlock(&corpus_lock);
 	return n;
 }
 
+/* An entry of @c (not empty), the newest RECENT of them half the time. */
+static const struct tape *corpus_entry(struct fz_rng *r, const struct corpus *c)
+{
+	if (c->n > RECENT && fz_below(r, 2))
+		return &c->e[c->n - 1 - fz_below(r, RECENT)];
+	return &c->e[fz_below(r, c->n)];
+}
+
 bool fz_corpus_pick(struct fz_rng *r, __u64 *tape, unsigned int *len)
 {
-	unsigned int n, muts;
+	const struct tape *e, *o;
+	const struct corpus *c;
+	unsigned int n, muts, cut;
 
 	pthread_mutex_lock(&corpus_lock);
 	/* One batch in four is fresh: new ground as well as near the corpus. */
-	if (!corpus_n || !fz_below(r, 4)) {
+	if (!(by_edge.n + by_feat.n) || !fz_below(r, 4)) {
 		pthread_mutex_unlock(&corpus_lock);
 		return false;
 	}
-	{
-		const struct tape *e = &corpus[fz_below(r, corpus_n)];
-
-		n = e->len;
-		memcpy(tape, e->v, n * sizeof(*tape));
-	}
-	pthread_mutex_unlock(&corpus_lock);
+	c = !by_feat.n || (by_edge.n && fz_below(r, 2)) ? &by_edge : &by_feat;
+	e = corpus_entry(r, c);
+	n = e->len;
+	memcpy(tape, e->v, n * sizeof(*tape));
 	/*
-	 * Mutate: change 1-4 draws (each a choice of fz_gen(): an op, a
-	 * flag, a field, a length), or keep a prefix and draw the rest fresh.
+	 * Mutate. A draw is one choice of fz_gen() (an op, a flag, a field, a
+	 * length: fz_below() takes it modulo the choices): change 1-4 draws,
+	 * to anything or to a small value (the first choices: often the
+	 * malformed case); keep a prefix and draw the rest fresh; splice a
+	 * prefix of this entry to the rest of another; or drop or repeat a
+	 * draw, which shifts what every later draw decides.
 	 */
-	if (fz_below(r, 4)) {
+	switch (fz_below(r, 8)) {
+	case 0:
+		o = corpus_entry(r, fz_below(r, 2) && by_feat.n ? &by_feat :
+				 by_edge.n ? &by_edge : &by_feat);
+		cut = fz_below(r, n + 1);
+		if (o->len > cut) {
+			memcpy(tape + cut, o->v + cut, (o->len - cut) * sizeof(*tape));
+			n = o->len;
+		} else {
+			n = cut;
+		}
+		break;
+	case 1:
+		cut = fz_below(r, n);
+		if (fz_below(r, 2)) {
+			memmove(tape + cut, tape + cut + 1, (n - cut - 1) * sizeof(*tape));
+			n--;
+		} else if (n < FZ_TAPE_MAX) {
+			memmove(tape + cut + 1, tape + cut, (n - cut) * sizeof(*tape));
+			n++;
+		}
+		break;
+	case 2:
+	case 3:
+		n = fz_below(r, n);
+		break;
+	default:
 		muts = 1 + fz_below(r, 4);
 		for (unsigned int i = 0; i < muts; i++)
-			tape[fz_below(r, n)] = fz_rand(r);
-	} else {
-		n = fz_below(r, n);
+			tape[fz_below(r, n)] = fz_below(r, 3) ? fz_rand(r) : fz_below(r, 4);
 	}
+	pthread_mutex_unlock(&corpus_lock);
 	*len = n;
 	return true;
 }

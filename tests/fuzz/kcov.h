@@ -20,6 +20,7 @@
 #define UCMD_FUZZ_KCOV_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "model.h"
 
 #define FZ_TAPE_MAX	4096	/* draws recorded per batch */
@@ -27,6 +28,9 @@
 struct fz_kcov {
 	int fd;
 	unsigned long *area;	/* area[0]: PCs recorded; area[1..]: the PCs */
+	unsigned char *hits;	/* one trace's hits per edge slot (saturating) */
+	unsigned int *touched;	/* the slots of @hits to clear, @ntouched of them */
+	unsigned int ntouched;
 };
 
 /* Find ucmd.ko's memory in /proc/modules; 0, or -1 with a message. */
@@ -36,14 +40,24 @@ int fz_kcov_open(struct fz_kcov *k);
 void fz_kcov_close(struct fz_kcov *k);
 /* Forget what the thread recorded so far. */
 void fz_kcov_reset(struct fz_kcov *k);
-/* Add the thread's trace since the reset to the maps; new edges found. */
-long fz_kcov_collect(struct fz_kcov *k);
+/*
+ * Add the thread's trace since the reset to the maps; new edges found.
+ * With @features, also the new features: an edge with its hit count in
+ * the trace, in AFL's buckets (1, 2, 3, 4-7, 8-15, 16-31, 32-127, 128+).
+ */
+long fz_kcov_collect(struct fz_kcov *k, long *features);
 /* Edges and PCs of ucmd.ko seen so far, by every thread. */
 long fz_kcov_edges(void);
 long fz_kcov_pcs(void);
 
-/* -F: the corpus (shared by all threads). */
-void fz_corpus_add(const __u64 *tape, unsigned int len);
+/* Write the offsets into ucmd.ko's .text of the PCs seen to @f. */
+void fz_kcov_dump_pcs(FILE *f);
+
+/*
+ * -F: the corpus (shared by all threads). @edges: whether the entry found
+ * new edges (kept apart, picked half the time) or only new features.
+ */
+void fz_corpus_add(const __u64 *tape, unsigned int len, bool edges);
 long fz_corpus_size(void);
 /*
  * Fill @tape with a mutated corpus entry (@r chooses); its length in

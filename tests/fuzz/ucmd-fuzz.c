@@ -367,6 +367,19 @@ static int run_batch(struct thread *t, struct ring_state *rs, struct batch *b,
  * Build a batch of random chains, predicted under the current policy; no
  * kv ops in a batch @closing (its ring is closed with it in flight).
  */
+/* Replace the thread's ring with one of a shape and mode @r draws. */
+static int ring_new(struct thread *t, struct ring_state *rs, struct fz_rng *r)
+{
+	unsigned int shape;
+
+	if (rs->live)
+		io_uring_queue_exit(&rs->ring);
+	rs->live = false;
+	shape = (fz_below(r, 2) ? IORING_SETUP_SQE128 : 0) |
+		(fz_below(r, 2) ? IORING_SETUP_CQE32 : 0);
+	return ring_open(t, rs, shape, fz_below(r, 4), fz_below(r, 4) == 0);
+}
+
 static void gen_batch(struct thread *t, struct fz_rng *r, struct ring_state *rs,
 		      struct batch *b, bool closing)
 {
@@ -766,17 +779,15 @@ static void *thread_fn(void *arg)
 		return NULL;
 	}
 	while (!atomic_load(&stop)) {
+		struct fz_rng g = { .tape = t->tape, .cap = FZ_TAPE_MAX };
+		struct fz_rng *r = &t->rng;
 		bool close_early;
+		long feats = 0;
 		int bad;
 
-		if (!rs.live || !batches_left--) {
-			if (rs.live)
-				io_uring_queue_exit(&rs.ring);
-			unsigned int shape = (fz_below(&t->rng, 2) ? IORING_SETUP_SQE128 : 0) |
-					     (fz_below(&t->rng, 2) ? IORING_SETUP_CQE32 : 0);
-
-			if (ring_open(t, &rs, shape, fz_below(&t->rng, 4),
-				      fz_below(&t->rng, 4) == 0)) {
+		/* -F: the tape reopens the ring, below. */
+		if (!rs.live || (!opt.feedback && !batches_left--)) {
+			if (ring_new(t, &rs, &t->rng)) {
 				atomic_fetch_add(&nr_violations, 1);
 				break;
 			}
@@ -788,32 +799,42 @@ static void *thread_fn(void *arg)
 			pthread_rwlock_unlock(&policy_lock);
 			atomic_fetch_add(&nr_batches, 1);
 			if (opt.kcov)
-				fz_kcov_collect(&t->kcov);
+				fz_kcov_collect(&t->kcov, NULL);
 			if (bad) {
 				atomic_fetch_add(&nr_violations, bad);
 				break;
 			}
 			continue;
 		}
-		close_early = fz_below(&t->rng, 100) == 0;
 		/*
 		 * -F: the batch's draws come from a mutated corpus entry (or
-		 * fresh) and are recorded; a batch that finds new edges joins
-		 * the corpus.
+		 * fresh) and are recorded, from whether to replace the ring
+		 * (its shape and mode: one batch in 100 on average, as without
+		 * -F) and close it in flight to the last SQE field; a batch
+		 * that finds new edges, or new hit counts of one, joins the
+		 * corpus.
 		 */
-		struct fz_rng g = { .tape = t->tape, .cap = FZ_TAPE_MAX };
-
 		if (opt.feedback) {
 			g.s = fz_rand(&t->rng) | 1;
 			fz_corpus_pick(&t->rng, t->tape, &g.len);
+			r = &g;
+			if (fz_below(r, 100) == 0 && ring_new(t, &rs, r)) {
+				atomic_fetch_add(&nr_violations, 1);
+				break;
+			}
 		}
+		close_early = fz_below(r, 100) == 0;
 		pthread_rwlock_rdlock(&policy_lock);
-		gen_batch(t, opt.feedback ? &g : &t->rng, &rs, &b, close_early);
+		gen_batch(t, r, &rs, &b, close_early);
 		bad = run_batch(t, &rs, &b, close_early, false);
 		pthread_rwlock_unlock(&policy_lock);
 		atomic_fetch_add(&nr_batches, 1);
-		if (opt.kcov && fz_kcov_collect(&t->kcov) && opt.feedback && !bad)
-			fz_corpus_add(t->tape, g.pos);
+		if (opt.kcov) {
+			long edges = fz_kcov_collect(&t->kcov, &feats);
+
+			if (opt.feedback && !bad && (edges || feats))
+				fz_corpus_add(t->tape, g.pos, edges);
+		}
 		if (bad) {
 			atomic_fetch_add(&nr_violations, bad);
 			if (rs.live && b.bad_chain >= 0)
@@ -826,7 +847,7 @@ static void *thread_fn(void *arg)
 		io_uring_queue_exit(&rs.ring);
 	close(t->devfd);
 	if (opt.kcov) {
-		fz_kcov_collect(&t->kcov);
+		fz_kcov_collect(&t->kcov, NULL);
 		fz_kcov_close(&t->kcov);
 	}
 	return NULL;
@@ -1200,8 +1221,10 @@ int main(int argc, char **argv)
 			(unsigned long long)opt.seed, sysfs_long("inflight"));
 		atomic_fetch_add(&nr_violations, 1);
 	}
-	if (opt.kcov)
+	if (opt.kcov) {
 		kcov_report(t0, " final");
+		fz_kcov_dump_pcs(stderr);
+	}
 	if (opt.churn)
 		fprintf(stderr, "fuzz: churn: %ld SQEs to ops attached and detached in flight, %ld unregisters from submitting threads, %ld slow unregisters\n",
 			atomic_load(&nr_churn_sqes), atomic_load(&nr_unregs),
