@@ -27,6 +27,14 @@ includedir  ?= $(prefix)/include
 datarootdir ?= $(prefix)/share
 mandir      ?= $(datarootdir)/man
 bashcompdir ?= $(datarootdir)/bash-completion/completions
+pkgconfigdir ?= $(libdir)/pkgconfig
+ucmddatadir ?= $(datarootdir)/ucmd
+# The BPF handler kit (docs/bpf-handlers.md): ucmd-bpf.pc, ucmd-bpf.mk and
+# a template directory. The .pc's paths are relative to its own place
+# (${pcfiledir}), so that a DESTDIR stage works as the installed tree.
+KIT_TEMPLATE := $(wildcard tools/bpf-kit/template/*)
+relpath = $(shell realpath -m --relative-to=$(1) $(2))
+
 dkmssrcdir  ?= /usr/src/ucmd-$(VERSION)
 INSTALL     ?= install
 RST2MAN     ?= $(firstword $(shell command -v rst2man rst2man.py 2>/dev/null) rst2man)
@@ -238,7 +246,8 @@ guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OB
 # make install into a staging tree, which the guest gets as /stage
 # (tests/guest/install-layout.sh runs ucmdctl from there only).
 $(B)/stage/.installed: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES) $(UAPI) include/ucmd/ucmd_uring.h \
-		bpf/ucmd.bpf.h bpf/ucmd_progs.h tools/completion/ucmdctl
+		bpf/ucmd.bpf.h bpf/ucmd_progs.h tools/completion/ucmdctl tools/bpf-kit/ucmd-bpf.pc.in \
+		tools/bpf-kit/ucmd-bpf.mk $(KIT_TEMPLATE)
 	rm -rf $(B)/stage
 	$(MAKE) --no-print-directory B=$(B) install DESTDIR=$(CURDIR)/$(B)/stage > /dev/null
 	touch $@
@@ -310,6 +319,16 @@ install: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES)
 	$(INSTALL) -m 644 $(B)/man/ucmdctl.8 $(DESTDIR)$(mandir)/man8/
 	$(INSTALL) -m 644 $(B)/man/ucmd.4 $(DESTDIR)$(mandir)/man4/
 	$(INSTALL) -m 644 tools/completion/ucmdctl $(DESTDIR)$(bashcompdir)/ucmdctl
+	$(INSTALL) -d $(DESTDIR)$(pkgconfigdir) $(DESTDIR)$(ucmddatadir)/template
+	sed -e 's|@VERSION@|$(VERSION)|' \
+		-e 's|@PC_TO_PREFIX@|$(call relpath,$(pkgconfigdir),$(prefix))|' \
+		-e 's|@PREFIX_TO_INCLUDE@|$(call relpath,$(prefix),$(includedir))|' \
+		-e 's|@PREFIX_TO_UCMDLIB@|$(call relpath,$(prefix),$(ucmdlibdir))|' \
+		-e 's|@PREFIX_TO_DATA@|$(call relpath,$(prefix),$(datarootdir))|' \
+		-e 's|@MULTIARCH@|$(shell $(CC) -print-multiarch)|' \
+		tools/bpf-kit/ucmd-bpf.pc.in > $(DESTDIR)$(pkgconfigdir)/ucmd-bpf.pc
+	$(INSTALL) -m 644 tools/bpf-kit/ucmd-bpf.mk $(DESTDIR)$(ucmddatadir)/
+	$(INSTALL) -m 644 $(KIT_TEMPLATE) $(DESTDIR)$(ucmddatadir)/template/
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/ucmdctl $(DESTDIR)$(includedir)/linux/ucmd.h \
@@ -317,7 +336,10 @@ uninstall:
 		$(DESTDIR)$(bashcompdir)/ucmdctl
 	rm -f $(addprefix $(DESTDIR)$(ucmdlibdir)/,$(notdir $(BUNDLED_OBJS)))
 	rm -f $(addprefix $(DESTDIR)$(includedir)/ucmd/,ucmd_uring.h ucmd.bpf.h ucmd_progs.h vmlinux_ucmd.h)
-	-rmdir $(DESTDIR)$(ucmdlibdir) $(DESTDIR)$(includedir)/ucmd 2>/dev/null
+	rm -f $(DESTDIR)$(pkgconfigdir)/ucmd-bpf.pc $(DESTDIR)$(ucmddatadir)/ucmd-bpf.mk \
+		$(addprefix $(DESTDIR)$(ucmddatadir)/template/,$(notdir $(KIT_TEMPLATE)))
+	-rmdir $(DESTDIR)$(ucmdlibdir) $(DESTDIR)$(includedir)/ucmd \
+		$(DESTDIR)$(ucmddatadir)/template $(DESTDIR)$(ucmddatadir) 2>/dev/null
 
 # The module's source as DKMS wants it: dkms.conf at the top, kmod/ and
 # the UAPI header below (kmod/Kbuild includes ../include).
