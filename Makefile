@@ -241,7 +241,7 @@ $(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_ur
 
 guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh $(B)/tests/guest/readme-examples.cmds \
-	$(B)/stage/.installed
+	$(B)/stage/.installed $(B)/kit/.built
 
 # make install into a staging tree, which the guest gets as /stage
 # (tests/guest/install-layout.sh runs ucmdctl from there only).
@@ -250,6 +250,16 @@ $(B)/stage/.installed: $(B)/bin/ucmdctl $(BUNDLED_OBJS) $(MANPAGES) $(UAPI) incl
 		tools/bpf-kit/ucmd-bpf.mk $(KIT_TEMPLATE)
 	rm -rf $(B)/stage
 	$(MAKE) --no-print-directory B=$(B) install DESTDIR=$(CURDIR)/$(B)/stage > /dev/null
+	touch $@
+
+# The template handler built from that tree only, with the commands
+# docs/bpf-handlers.md gives (the client static: the guest has no
+# liburing.so), for tests/guest/bpf-kit.sh.
+$(B)/kit/.built: $(B)/stage/.installed
+	rm -rf $(B)/kit
+	export PKG_CONFIG_PATH=$(CURDIR)/$(B)/stage$(pkgconfigdir) && \
+	cp -r "$$(pkg-config --variable=templatedir ucmd-bpf)" $(B)/kit && \
+	$(MAKE) --no-print-directory -C $(B)/kit LDFLAGS=-static
 	touch $@
 
 demo: all

@@ -59,6 +59,10 @@ cp "$B"/tests/bpf/*.bpf.o "$V/root/tests-bpf/" 2>/dev/null || true
 stage=$B/stage
 [ -d "$stage" ] || stage=$top/build/stage
 [ -d "$stage" ] && cp -aH "$stage" "$V/root/stage"
+# The template handler built from that tree (Makefile), for tests/guest/bpf-kit.sh.
+kit=$B/kit
+[ -d "$kit" ] || kit=$top/build/kit
+[ -d "$kit" ] && cp -a "$kit" "$V/root/kit"
 # The host's / read-only over virtio-9p (mount tag hostfs), so that
 # tests/guest/standard-tools.sh runs the host's bpftool, bpftrace and perf
 # chrooted; the guest kernel's 9p modules, decompressed for busybox insmod
