@@ -64,7 +64,8 @@ UAPI        := include/uapi/linux/ucmd.h
 KMOD_SRC    := $(wildcard kmod/*.c kmod/*.h kmod/probes/*.c) kmod/Kbuild kmod/probes.sh $(UAPI)
 
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(B)/bpf/%.bpf.o,$(wildcard bpf/*.bpf.c)) \
-	    $(patsubst tests/bpf/%.bpf.c,$(B)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+	    $(patsubst tests/bpf/%.bpf.c,$(B)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c)) \
+	    $(B)/tests/bpf/nobtf.bpf.o
 GUEST_SCRIPTS := $(patsubst tests/guest/%.sh,$(B)/tests/guest/%,$(filter-out tests/guest/lib.sh,$(wildcard tests/guest/*.sh)))
 CLANG    := clang-19
 MANPAGES := $(B)/man/ucmdctl.8 $(B)/man/ucmd.4
@@ -143,6 +144,9 @@ $(B)/tests/bpf/swap_deny.bpf.o: tests/bpf/swap_allow.bpf.c	# it includes it
 $(B)/tests/bpf/rules_slow.bpf.o: bpf/rules.bpf.c	# it includes it
 $(B)/tests/bpf/churn_timer.bpf.o: bpf/timer.bpf.c	# it includes it
 $(B)/tests/bpf/tp_all.bpf.o $(B)/tests/guest/tracepoints: tests/bpf/tp_all.h
+# An object built without -g: no BTF (tests/guest/bpf-load-errors.sh).
+$(B)/tests/bpf/nobtf.bpf.o: tests/bpf/empty_handle.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h $(UAPI)
+	$(CLANG) $(filter-out -g,$(BPF_CFLAGS)) -c $< -o $@
 
 # Shell tests run in the guest as they are; lib.sh is sourced, not run.
 $(B)/tests/guest/%: tests/guest/%.sh

@@ -196,6 +196,135 @@ static void remove_pins(const char *dir)
 }
 
 /* The name of the object's first sleepable program, or NULL. */
+/*
+ * Why a load failed, from libbpf's messages and the verifier's log
+ * (libbpf_captured()): the common mistakes in a ucmd program, each with
+ * what to change. Matched on the line the kernel or libbpf wrote, which
+ * *line gets (NULL: no known cause).
+ */
+static const struct {
+	const char *pat, *pat2;	/* both in one line (pat2 may be NULL) */
+	const char *fix;
+} load_causes[] = {
+	{ "Unreleased reference", NULL,
+	  "a request deferred with bpf_ucmd_req_defer() is not completed on every path: each reference must reach bpf_ucmd_req_complete() or a map (bpf_kptr_xchg())" },
+	{ "program must be sleepable to call sleepable kfunc", NULL,
+	  "a sleepable kfunc (the user copies) is called from a non-sleepable program: call it from SEC(\"struct_ops.s/handle_sleepable\")" },
+	{ "min value is negative", NULL,
+	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
+	{ "unbounded memory access", NULL,
+	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
+	{ "func_proto", "incompatible",
+	  "the object's kfunc declarations do not match ucmd.ko's: built by a clang older than 19? Rebuild with clang-19 and pkg-config --cflags ucmd-bpf" },
+};
+
+/* Copy the line of @log at @p (without "libbpf: " and the newline). */
+static void log_line(const char *log, const char *p, char *out, size_t len)
+{
+	const char *b = p, *e = strchr(p, '\n');
+
+	while (b > log && b[-1] != '\n')
+		b--;
+	if (!strncmp(b, "libbpf: ", 8))
+		b += 8;
+	if (!e)
+		e = b + strlen(b);
+	snprintf(out, len, "%.*s", (int)(e - b), b);
+}
+
+static const char *load_diagnosis(char *line, size_t len)
+{
+	const char *log = libbpf_captured(), *p, *last_src = NULL, *err = NULL;
+
+	for (size_t i = 0; i < sizeof(load_causes) / sizeof(load_causes[0]); i++) {
+		for (p = strstr(log, load_causes[i].pat); p; p = strstr(p + 1, load_causes[i].pat)) {
+			const char *e = strchr(p, '\n');
+
+			if (load_causes[i].pat2) {
+				const char *q = strstr(p, load_causes[i].pat2);
+
+				if (!q || (e && q > e))
+					continue;
+			}
+			log_line(log, p, line, len);
+			return load_causes[i].fix;
+		}
+	}
+	/*
+	 * A released reference used again: the verifier stops at the second
+	 * bpf_ucmd_req_complete() (the message differs between kernels), the
+	 * last source line its log shows. The error is the line before
+	 * "processed N insns".
+	 */
+	for (p = log; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		const char *b = !strncmp(p, "libbpf: ", 8) ? p + 8 : p;
+
+		if (*b == ';')
+			last_src = b;
+		else if (!strncmp(b, "processed ", 10))
+			break;
+		else if (*b && *b != '\n' && strncmp(b, "-- ", 3))
+			err = b;
+	}
+	if (err && last_src && *p) {
+		const char *e = strchr(last_src, '\n');
+		const char *c = strstr(last_src, "bpf_ucmd_req_complete(");
+
+		if (c && (!e || c < e) && (strstr(err, "R1 ") || strstr(err, "arg#0"))) {
+			log_line(log, err, line, len);
+			return "a request is completed twice, or used after bpf_ucmd_req_complete(): after the complete its reference is gone";
+		}
+	}
+	if (err && *p) {
+		log_line(log, err, line, len);
+		return NULL;
+	}
+	line[0] = '\0';
+	return NULL;
+}
+
+/*
+ * bpf_object__open_file(), with the cause when it fails: an object built
+ * without -g has no .BTF section, and libbpf cannot read its struct_ops.
+ */
+static struct bpf_object *open_obj(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	char msg[128];
+	struct btf *btf;
+	int err;
+
+	if (obj)
+		return obj;
+	err = -errno;
+	btf = btf__parse_elf(path, NULL);
+	if (!btf && errno == ENOENT && !access(path, R_OK)) {
+		p_err("%s: has no BTF (no .BTF section): compile it with -g (pkg-config --cflags ucmd-bpf has it)",
+		      path);
+		return NULL;
+	}
+	btf__free(btf);
+	libbpf_strerror(err, msg, sizeof(msg));
+	p_err("%s: not a BPF object libbpf can open: %s", path, msg);
+	return NULL;
+}
+
+/* One line for a failed bpf_object__load(): the cause when known. */
+static void load_failed(const char *path, int err)
+{
+	char line[200];
+	const char *fix = load_diagnosis(line, sizeof(line));
+
+	if (fix)
+		p_err("%s: %s (the verifier: \"%s\"; -d for the whole log)", path, fix, line);
+	else if (line[0])
+		p_err("%s: the verifier or kernel rejected the object: %s (\"%s\"; -d for the whole log)",
+		      path, strerror(-err), line);
+	else
+		p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
+		      path, strerror(-err));
+}
+
 static const char *sleepable_prog(struct bpf_object *obj)
 {
 	struct bpf_program *prog;
@@ -289,14 +418,9 @@ static int do_load(int argc, char **argv)
 	if (resolve_obj(argv[0], path, sizeof(path)) || check_bpffs())
 		return -1;
 
-	obj = bpf_object__open_file(path, NULL);
-	if (!obj) {
-		char msg[128];
-
-		libbpf_strerror(-errno, msg, sizeof(msg));
-		p_err("%s: not a BPF object libbpf can open: %s", path, msg);
+	obj = open_obj(path);
+	if (!obj)
 		return -1;
-	}
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) {
 			st_map = map;
@@ -334,7 +458,9 @@ static int do_load(int argc, char **argv)
 		      path);
 		goto err_close;
 	}
+	libbpf_capture(true);
 	err = bpf_object__load(obj);
+	libbpf_capture(false);
 	if (err == -EINVAL && sleepable_prog(obj)) {
 		p_err("%s: program '%s' is sleepable (SEC(\"struct_ops.s/...\")): ucmd refuses it, its callbacks run in atomic context (EINVAL)",
 		      path, sleepable_prog(obj));
@@ -349,8 +475,7 @@ static int do_load(int argc, char **argv)
 			p_err("%s: the kernel has no struct ucmd_ops (kernel too old? needs 6.9+ and ucmd.ko with BTF)",
 			      path);
 		else
-			p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
-			      path, strerror(-err));
+			load_failed(path, err);
 		goto err_close;
 	}
 	/* A policy must validate, a handler handle: else refuse before attaching. */
@@ -455,11 +580,9 @@ static int do_replace(int argc, char **argv)
 	}
 	if (resolve_obj(argv[1], path, sizeof(path)))
 		return -1;
-	obj = bpf_object__open_file(path, NULL);
-	if (!obj) {
-		p_err("%s: not a BPF object libbpf can open: %s", path, strerror(errno));
+	obj = open_obj(path);
+	if (!obj)
 		return -1;
-	}
 	bpf_object__for_each_map(map, obj)
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) {
 			st_map = map;
@@ -473,10 +596,11 @@ static int do_replace(int argc, char **argv)
 	}
 	memset(head->name, 0, sizeof(head->name));
 	strncpy(head->name, argv[0], sizeof(head->name) - 1);
+	libbpf_capture(true);
 	err = bpf_object__load(obj);
+	libbpf_capture(false);
 	if (err) {
-		p_err("%s: the verifier or kernel rejected the object: %s (rerun with -d for the log)",
-		      path, strerror(-err));
+		load_failed(path, err);
 		goto err_close;
 	}
 	link = bpf_link__open(pin);

@@ -206,9 +206,46 @@ bool bpf_available(char *why, size_t len)
 	return !strcmp(line, "available");
 }
 
+/*
+ * libbpf's messages (the verifier's log among them), kept from
+ * libbpf_capture(true) on so that a failed load can say why without -d
+ * (load_diagnosis() in bpfobj.c); the first LOG_CAP bytes only.
+ */
+#define LOG_CAP	(1 << 20)
+static char *log_buf;
+static size_t log_len;
+static bool log_on;
+
+void libbpf_capture(bool on)
+{
+	log_on = on;
+	log_len = 0;
+	if (log_buf)
+		log_buf[0] = '\0';
+}
+
+const char *libbpf_captured(void)
+{
+	return log_buf && log_len ? log_buf : "";
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
+	if (log_on && log_len < LOG_CAP - 1) {
+		va_list aq;
+		int n;
+
+		if (!log_buf)
+			log_buf = malloc(LOG_CAP);
+		if (log_buf) {
+			va_copy(aq, ap);
+			n = vsnprintf(log_buf + log_len, LOG_CAP - log_len, fmt, aq);
+			va_end(aq);
+			if (n > 0)
+				log_len += (size_t)n < LOG_CAP - log_len ? (size_t)n : LOG_CAP - 1 - log_len;
+		}
+	}
 	if (!debug_output)
 		return 0;
 	return vfprintf(stderr, fmt, ap);

@@ -21,6 +21,10 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int, char **));
 bool is_help(const char *arg);
 
+/* Keep libbpf's messages from now on (true) or stop; what was kept. */
+void libbpf_capture(bool on);
+const char *libbpf_captured(void);
+
 /* One line on stderr, "Error: ...", or {"error":"..."} with -j. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
