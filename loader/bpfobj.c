@@ -847,21 +847,25 @@ static int do_show(int argc, char **argv)
 	return 0;
 }
 
+/* Each kind's own options: handlers have no default verdict and no replace. */
 static int obj_help(int argc, char **argv)
 {
-	fprintf(stderr,
-		"Usage: %s %s load OBJ [name NAME] [default { allow | deny [ERRNO] }]\n"
-		"       %s %s list\n"
-		"       %s %s show NAME\n"
-		"       %s %s unload NAME\n"
-		"       %s %s replace NAME OBJ\n"
-		"       OBJ := { PATH | rules | payload_check | kv | arith | timer |\n"
-		"               csum | counter }\n"
-		"  load pins the instance at %s/NAME/ (link and maps), so it\n"
-		"  stays attached after %s exits; unload detaches and unpins it;\n"
-		"  replace swaps a policy for OBJ in place (the link is updated).\n",
-		bin_name, kind_word, bin_name, kind_word, bin_name, kind_word,
-		bin_name, kind_word, bin_name, kind_word, UCMD_BPFFS_DIR, bin_name);
+	bool policy = !strcmp(kind_word, "policy");
+
+	fprintf(stderr, "Usage: %s %s load OBJ [name NAME]%s\n", bin_name, kind_word,
+		policy ? " [default { allow | deny [ERRNO] }]" : "");
+	fprintf(stderr, "       %s %s list\n", bin_name, kind_word);
+	fprintf(stderr, "       %s %s show NAME\n", bin_name, kind_word);
+	fprintf(stderr, "       %s %s unload NAME\n", bin_name, kind_word);
+	if (policy)
+		fprintf(stderr, "       %s %s replace NAME OBJ\n", bin_name, kind_word);
+	fprintf(stderr, "       OBJ := { PATH | %s }\n",
+		policy ? "rules | payload_check" : "kv | arith | timer | csum | counter");
+	fprintf(stderr, "  load pins the instance at %s/NAME/ (link and maps), so it\n"
+		"  stays attached after %s exits; unload detaches and unpins it%s\n",
+		UCMD_BPFFS_DIR, bin_name,
+		policy ? ";\n  replace swaps the policy for OBJ in place (the link is updated)." :
+		" (handlers\n  are not replaced in place: unload, then load).");
 	return 0;
 }
 

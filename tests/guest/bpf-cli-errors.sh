@@ -68,6 +68,13 @@ ucmdctl -j policy show rules | grep -q '"pinned":true' || fail "show: $(ucmdctl 
 ucmdctl -j rule del echo > /dev/null
 ucmdctl policy unload rules > /dev/null || fail "unload"
 ucmdctl policy help 2>&1 | grep -q 'Usage:' || fail "policy help"
+# each kind's help lists its own options only: a handler has no default
+# verdict, no replace, and the policies are not its objects
+ucmdctl policy help 2>&1 | grep -q 'replace NAME OBJ' || fail "policy help: no replace"
+ucmdctl policy help 2>&1 | grep -q 'default { allow' || fail "policy help: no default"
+h=$(ucmdctl handler help 2>&1)
+echo "$h" | grep -q 'handler load OBJ' || fail "handler help: $h"
+echo "$h" | grep -q 'default {\|replace NAME\|rules\|payload_check' && fail "handler help lists policy options: $h"
 ucmdctl rule --help 2>&1 | grep -q 'Usage:' || fail "rule --help"
 ucmdctl cmd help 2>&1 | grep -q 'Usage:' || fail "cmd help"
 ucmdctl --help 2>&1 | grep -q 'Usage:' || fail "--help"
