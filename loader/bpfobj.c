@@ -297,8 +297,9 @@ static struct bpf_object *open_obj(const char *path)
 	if (obj)
 		return obj;
 	err = -errno;
+	/* libbpf 1.4: -ENODATA when the ELF has no .BTF (-ENOENT before) */
 	btf = btf__parse_elf(path, NULL);
-	if (!btf && errno == ENOENT && !access(path, R_OK)) {
+	if (!btf && (errno == ENODATA || errno == ENOENT) && !access(path, R_OK)) {
 		p_err("%s: has no BTF (no .BTF section): compile it with -g (pkg-config --cflags ucmd-bpf has it)",
 		      path);
 		return NULL;

@@ -219,6 +219,8 @@ static bool log_on;
 void libbpf_capture(bool on)
 {
 	log_on = on;
+	if (!on)
+		return;		/* what was kept stays until the next start */
 	log_len = 0;
 	if (log_buf)
 		log_buf[0] = '\0';

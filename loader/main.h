@@ -21,7 +21,7 @@ int cmd_select(const struct cmd *cmds, int argc, char **argv,
 	       int (*help)(int, char **));
 bool is_help(const char *arg);
 
-/* Keep libbpf's messages from now on (true) or stop; what was kept. */
+/* Keep libbpf's messages from now on (true: anew) or stop; what was kept. */
 void libbpf_capture(bool on);
 const char *libbpf_captured(void);
 
