@@ -202,6 +202,8 @@ static void remove_pins(const char *dir)
  * what to change. Matched on the line the kernel or libbpf wrote, which
  * *line gets (NULL: no known cause).
  */
+#define DOUBLE_COMPLETE \
+	"a request is completed twice, or used after bpf_ucmd_req_complete(): after the complete its reference is gone"
 static const struct {
 	const char *pat, *pat2;	/* both in one line (pat2 may be NULL) */
 	const char *fix;
@@ -214,6 +216,10 @@ static const struct {
 	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
 	{ "unbounded memory access", NULL,
 	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
+	/* a second complete: 7.2 and 7.3 say so (6.12: below) */
+	{ "release kfunc", "expects referenced", DOUBLE_COMPLETE },
+	{ "already been transferred or released", NULL, DOUBLE_COMPLETE },
+	{ "must be referenced when passed to release function", NULL, DOUBLE_COMPLETE },
 	{ "func_proto", "incompatible",
 	  "the object's kfunc declarations do not match ucmd.ko's: built by a clang older than 19? Rebuild with clang-19 and pkg-config --cflags ucmd-bpf" },
 };
@@ -272,7 +278,7 @@ static const char *load_diagnosis(char *line, size_t len)
 
 		if (c && (!e || c < e) && (strstr(err, "R1 ") || strstr(err, "arg#0"))) {
 			log_line(log, err, line, len);
-			return "a request is completed twice, or used after bpf_ucmd_req_complete(): after the complete its reference is gone";
+			return DOUBLE_COMPLETE;
 		}
 	}
 	if (err && *p) {

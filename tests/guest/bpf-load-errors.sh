@@ -17,7 +17,7 @@ refused() {
 }
 refused nobtf "has no BTF (no .BTF section): compile it with -g"
 refused req_leak "is not completed on every path" "Unreleased reference"
-refused req_double "a request is completed twice, or used after bpf_ucmd_req_complete()" "R1\|arg#0"
+refused req_double "a request is completed twice, or used after bpf_ucmd_req_complete()" "R1\|arg#0\|release"
 refused unclamped "clamp it first" "min value is negative\|unbounded memory access"
 refused ucopy_nonsleep 'call it from SEC("struct_ops.s/handle_sleepable")' "program must be sleepable"
 exit 0
