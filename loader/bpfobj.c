@@ -204,6 +204,8 @@ static void remove_pins(const char *dir)
  */
 #define DOUBLE_COMPLETE \
 	"a request is completed twice, or used after bpf_ucmd_req_complete(): after the complete its reference is gone"
+#define UNBOUNDED \
+	"a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL"
 static const struct {
 	const char *pat, *pat2;	/* both in one line (pat2 may be NULL) */
 	const char *fix;
@@ -213,9 +215,9 @@ static const struct {
 	{ "program must be sleepable to call sleepable kfunc", NULL,
 	  "a sleepable kfunc (the user copies) is called from a non-sleepable program: call it from SEC(\"struct_ops.s/handle_sleepable\")" },
 	{ "min value is negative", NULL,
-	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
+	  UNBOUNDED },
 	{ "unbounded memory access", NULL,
-	  "a size, offset or index the verifier cannot bound (a kfunc's int return?): clamp it first, e.g. if (n < 0 || n > sizeof(buf)) return -EINVAL" },
+	  UNBOUNDED },
 	/* a second complete: 7.2 and 7.3 say so (6.12: below) */
 	{ "release kfunc", "expects referenced", DOUBLE_COMPLETE },
 	{ "already been transferred or released", NULL, DOUBLE_COMPLETE },
