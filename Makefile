@@ -192,7 +192,7 @@ LOADER_SRC := $(wildcard loader/*.c)
 $(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(B)/bpf -DUCMD_LIBDIR='"$(ucmdlibdir)"' -DUCMD_VERSION='"$(VERSION)"' \
-		$(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c
+		$(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c -lcap
 
 # Host tests print PASS/FAIL lines; their counts are carried into the
 # guest runner's closing "N passed, N failed, N skipped" line.
@@ -229,7 +229,7 @@ check-debug: $(B)/.deps
 # Helpers the guest tests run (not tests themselves).
 $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -ljson-c
+	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -ljson-c -lcap
 
 # The model-based fuzzer (tests/fuzz/), run in the guest by tests/guest/fuzz.sh.
 FUZZ_SRC := $(wildcard tests/fuzz/*.c)

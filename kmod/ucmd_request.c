@@ -164,7 +164,7 @@ void ucmd_done(struct io_uring_cmd *cmd, int res, u64 res2,
 	res = ucmd_fixup_res(res);
 	if (trace_ucmd_complete_enabled())
 		ucmd_trace_done(cmd, req, res, res2, kind,
-				async && !held ? "-" : name);
+				async && !held ? async->hname : name);
 	ucmd_cmd_done(cmd, res, res2, cqe32, issue_flags);
 	if (async)
 		ucmd_async_free(h, async, held);
@@ -246,6 +246,13 @@ void ucmd_req_detach_all(struct ucmd_handler *h)
 		} else if (state != UCMD_ASYNC_DONE) {
 			continue;	/* in ->issue: the issue goes on */
 		}
+		/*
+		 * Before the claim: a completion that then finds @held 0
+		 * names the handler from it. @async outlives the copy: a
+		 * completion that claims it first frees it only after
+		 * ucmd_async_unhold() took @h->lock, which we hold.
+		 */
+		strscpy(async->hname, h->ops->name);
 		if (!ucmd_async_claim(async))
 			continue;	/* its completion is dropping it now */
 		list_del(&async->node);

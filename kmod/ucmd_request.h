@@ -13,6 +13,7 @@
 #include <linux/io_uring/cmd.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <uapi/linux/ucmd.h>
 #include "ucmd_registry.h"
 
 struct ucmd_file;
@@ -63,6 +64,9 @@ enum {
  *	  A completion that finds it 0 touches ucmd's memory only.
  * @node: entry on ucmd_handler.deferred, under its lock, while @held
  * @res2: res2 passed to ucmd_req_complete()
+ * @hname: the handler's name, copied by unregister before it takes @held
+ *	   (ucmd_req_detach_all()), for the tracepoint of a completion that
+ *	   finds @held 0 and may no longer read the handler
  * @priv: the handler's private area, ucmd_req_defer()'s @priv_size bytes
  */
 struct ucmd_async {
@@ -76,6 +80,7 @@ struct ucmd_async {
 	atomic_t held;
 	struct list_head node;
 	u64 res2;
+	char hname[UCMD_NAME_LEN];
 	u8 priv[] __aligned(8);
 };
 

@@ -476,11 +476,10 @@ static int do_load(int argc, char **argv)
 		goto err_close;
 	}
 	if (err) {
-		/* The verifier says EACCES or EINVAL; missing capabilities EPERM. */
-		if (err == -EPERM)
-			p_err("%s: loading BPF needs CAP_BPF and CAP_SYS_ADMIN (EPERM)",
-			      path);
-		else if (err == -ESRCH || err == -ENOENT)
+		/* The verifier says EACCES or EINVAL; missing capabilities vary. */
+		if (load_privilege_error(path))
+			goto err_close;
+		if (err == -ESRCH || err == -ENOENT)
 			p_err("%s: the kernel has no struct ucmd_ops (kernel too old? needs 6.9+ and ucmd.ko with BTF)",
 			      path);
 		else
@@ -609,7 +608,8 @@ static int do_replace(int argc, char **argv)
 	err = bpf_object__load(obj);
 	libbpf_capture(false);
 	if (err) {
-		load_failed(path, err);
+		if (!load_privilege_error(path))
+			load_failed(path, err);
 		goto err_close;
 	}
 	link = bpf_link__open(pin);

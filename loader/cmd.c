@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
@@ -66,6 +67,101 @@ static const struct op_desc *op_by_name(const char *s)
 	return NULL;
 }
 
+/*
+ * The cmd_ops attached BPF handlers serve, from sysfs bpf_ops ("NAME
+ * validate=V handle=1 first=0xOP last=0xOP ..."), so that trace, stats
+ * and rules name a user's ops by their instance's name ("myop", or
+ * "myop+2" for the third of a range). Read again at most every 200 ms
+ * when an op is not found; kept once seen, so that a request an unload
+ * cancelled is still named after its handler is gone.
+ */
+#define BPF_INSTS_MAX	64
+#define BPF_LABELS_MAX	256
+static struct bpf_inst_ops {
+	__u32 first, last;
+	char name[UCMD_NAME_LEN];
+} bpf_insts[BPF_INSTS_MAX];
+static int nr_bpf_insts;
+static struct {
+	__u32 cmd_op;
+	char label[UCMD_NAME_LEN + 12];
+} bpf_labels[BPF_LABELS_MAX];
+static int nr_bpf_labels;
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void bpf_insts_read(void)
+{
+	static long last_ms = -1000;
+	char line[256], name[UCMD_NAME_LEN];
+	unsigned int first, last;
+	int handle, i;
+	FILE *f;
+
+	if (mono_ms() - last_ms < 200)
+		return;
+	last_ms = mono_ms();
+	f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf_ops", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s validate=%*d handle=%d first=%x last=%x",
+			   name, &handle, &first, &last) != 4 || !handle)
+			continue;
+		for (i = 0; i < nr_bpf_insts; i++)
+			if (bpf_insts[i].first == first && bpf_insts[i].last == last &&
+			    !strcmp(bpf_insts[i].name, name))
+				break;
+		if (i < nr_bpf_insts || nr_bpf_insts == BPF_INSTS_MAX)
+			continue;
+		bpf_insts[i].first = first;
+		bpf_insts[i].last = last;
+		snprintf(bpf_insts[i].name, sizeof(bpf_insts[i].name), "%s", name);
+		nr_bpf_insts++;
+	}
+	fclose(f);
+}
+
+/* The newest instance seen serving @cmd_op, or NULL. */
+static const struct bpf_inst_ops *bpf_inst_of(__u32 cmd_op)
+{
+	for (int i = nr_bpf_insts - 1; i >= 0; i--)
+		if (cmd_op >= bpf_insts[i].first && cmd_op <= bpf_insts[i].last)
+			return &bpf_insts[i];
+	return NULL;
+}
+
+static const char *bpf_op_name(__u32 cmd_op)
+{
+	const struct bpf_inst_ops *in;
+	int i;
+
+	for (i = 0; i < nr_bpf_labels; i++)
+		if (bpf_labels[i].cmd_op == cmd_op)
+			return bpf_labels[i].label;
+	in = bpf_inst_of(cmd_op);
+	if (!in) {
+		bpf_insts_read();
+		in = bpf_inst_of(cmd_op);
+	}
+	if (!in || nr_bpf_labels == BPF_LABELS_MAX)
+		return NULL;
+	i = nr_bpf_labels++;
+	bpf_labels[i].cmd_op = cmd_op;
+	if (cmd_op == in->first)
+		snprintf(bpf_labels[i].label, sizeof(bpf_labels[i].label), "%s", in->name);
+	else
+		snprintf(bpf_labels[i].label, sizeof(bpf_labels[i].label), "%s+%u",
+			 in->name, cmd_op - in->first);
+	return bpf_labels[i].label;
+}
+
 int parse_cmd_op(const char *s, __u32 *cmd_op)
 {
 	const struct op_desc *op = op_by_name(s);
@@ -74,6 +170,30 @@ int parse_cmd_op(const char *s, __u32 *cmd_op)
 
 	if (op) {
 		*cmd_op = op->cmd_op;
+		return 0;
+	}
+	/* An attached BPF handler's name: its cmd_op (NAME+K: the K-th next). */
+	bpf_insts_read();
+	for (int i = nr_bpf_insts - 1; i >= 0; i--) {
+		size_t n = strlen(bpf_insts[i].name);
+		unsigned long k = 0;
+
+		if (strncmp(s, bpf_insts[i].name, n) || (s[n] && s[n] != '+'))
+			continue;
+		if (s[n] == '+') {
+			k = strtoul(s + n + 1, &end, 10);
+			if (!s[n + 1] || *end)
+				continue;
+		}
+		if (k > bpf_insts[i].last - bpf_insts[i].first) {
+			p_err("'%s': handler %s serves %u cmd_op%s (%s to %s+%u)", s,
+			      bpf_insts[i].name, bpf_insts[i].last - bpf_insts[i].first + 1,
+			      bpf_insts[i].last == bpf_insts[i].first ? "" : "s",
+			      bpf_insts[i].name, bpf_insts[i].name,
+			      bpf_insts[i].last - bpf_insts[i].first);
+			return -1;
+		}
+		*cmd_op = bpf_insts[i].first + k;
 		return 0;
 	}
 	v = strtoull(s, &end, 0);
@@ -98,7 +218,7 @@ const char *cmd_op_name(__u32 cmd_op)
 	for (size_t i = 0; i < NR_OPS; i++)
 		if (ops[i].cmd_op == cmd_op)
 			return ops[i].name;
-	return NULL;
+	return bpf_op_name(cmd_op);
 }
 
 static int build_payload(const struct op_desc *op, int argc, char **argv,

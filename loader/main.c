@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/capability.h>
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <linux/ucmd.h>
@@ -229,6 +230,37 @@ void libbpf_capture(bool on)
 const char *libbpf_captured(void)
 {
 	return log_buf && log_len ? log_buf : "";
+}
+
+/*
+ * Loading BPF into ucmd (policies, handlers, the tracer) needs
+ * CAP_SYS_ADMIN: libbpf finds ucmd.ko's BTF, where struct ucmd_ops, the
+ * kfuncs and the tracepoints are, with BPF_BTF_GET_NEXT_ID and
+ * BPF_BTF_GET_FD_BY_ID, which only CAP_SYS_ADMIN may call (6.12 and 7.x
+ * kernel/bpf/syscall.c: bpf_obj_get_next_id(), bpf_btf_get_fd_by_id());
+ * CAP_SYS_ADMIN also stands in for CAP_BPF and CAP_PERFMON
+ * (bpf_token_capable(), perfmon_capable()), so it is the one capability
+ * needed, and CAP_BPF with CAP_PERFMON is not enough. Without it libbpf
+ * skips the module BTFs (a debug message) and the load fails later with
+ * EINVAL or ENOTSUP that names neither.
+ */
+bool load_privilege_error(const char *what)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+	const char *log;
+
+	if (!caps)
+		return false;
+	cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+	cap_free(caps);
+	if (v == CAP_SET)
+		return false;
+	log = strstr(libbpf_captured(), "missing privileges") ?
+	      "; libbpf: \"skipping module BTFs loading, missing privileges\"" : "";
+	p_err("%s: loading BPF into ucmd needs CAP_SYS_ADMIN, which this process lacks (CAP_BPF and CAP_PERFMON are not enough: only CAP_SYS_ADMIN may read ucmd.ko's BTF)%s",
+	      what, log);
+	return true;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,

@@ -24,6 +24,7 @@ bool is_help(const char *arg);
 /* Keep libbpf's messages from now on (true: anew) or stop; what was kept. */
 void libbpf_capture(bool on);
 const char *libbpf_captured(void);
+bool load_privilege_error(const char *what);
 
 /* One line on stderr, "Error: ...", or {"error":"..."} with -j. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,7 +37,8 @@ struct btf *module_btf(void);
 
 /* cmd_op by name (built-in or example BPF op) or number. */
 int parse_cmd_op(const char *s, __u32 *cmd_op);
-const char *cmd_op_name(__u32 cmd_op);	/* NULL if not one we know */
+/* A built-in's or an attached BPF handler's name; NULL if not one we know. */
+const char *cmd_op_name(__u32 cmd_op);
 /* Name of @cmd_op's payload struct in ucmd.ko's BTF, or NULL. */
 const char *cmd_op_type(__u32 cmd_op);
 

@@ -15,7 +15,11 @@
  * it waits until none of those ids names an object, and, when no instance
  * is left attached, until ucmd.ko's sysfs module_refs counts only the
  * modules that use ucmd (/sys/module/ucmd/holders/), so that rmmod right
- * after succeeds once they are gone.
+ * after succeeds once they are gone. BPF programs built against ucmd.ko's
+ * BTF that stay (a running `ucmdctl trace` on its tracepoints, a policy
+ * another process loaded and did not attach) keep references the wait
+ * would never see dropped: when there are any, unload waits only until
+ * module_refs stops falling, then names them in one line and returns.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include "main.h"
 
 #define WAIT_MS		10000	/* per stage; TCG guests need a few 100 ms */
+#define SETTLE_MS	500	/* module_refs unchanged this long: settled */
 
 static int ids_add(struct inst_ids *ids, bool map, __u32 id)
 {
@@ -213,10 +218,62 @@ static long module_refs(void)
 	return v;
 }
 
+/* The id of ucmd.ko's BTF object (bpf_btf_info.name "ucmd"), or 0. */
+static __u32 ucmd_btf_id(void)
+{
+	__u32 id = 0;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		struct bpf_btf_info info = {};
+		__u32 len = sizeof(info);
+		char name[64] = "";
+		int fd = bpf_btf_get_fd_by_id(id), err;
+
+		if (fd < 0)
+			continue;
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		err = bpf_btf_get_info_by_fd(fd, &info, &len);
+		close(fd);
+		if (!err && info.kernel_btf && !strcmp(name, "ucmd"))
+			return id;
+	}
+	return 0;
+}
+
+/*
+ * The BPF programs attached to or built against BTF object @btf_id
+ * (bpf_prog_info.attach_btf_obj_id): a tracer on ucmd's tracepoints, a
+ * struct_ops program of ucmd_ops. Their number; the first's name, type
+ * and id in @first.
+ */
+static int btf_users(__u32 btf_id, char *first, size_t len)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (btf_id && !bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = {};
+		__u32 ilen = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_prog_get_info_by_fd(fd, &info, &ilen) &&
+		    info.attach_btf_obj_id == btf_id && !n++)
+			snprintf(first, len, "%s '%s' (id %u)",
+				 libbpf_bpf_prog_type_str(info.type) ?: "program",
+				 info.name, id);
+		close(fd);
+	}
+	return n;
+}
+
 int inst_wait_released(const struct inst_ids *ids, bool last, const char *name)
 {
-	long end = now_ms() + WAIT_MS, refs;
-	int left;
+	long end = now_ms() + WAIT_MS, refs, prev, since;
+	char first[128] = "";
+	int left, users;
 
 	do {
 		left = 0;
@@ -236,8 +293,21 @@ int inst_wait_released(const struct inst_ids *ids, bool last, const char *name)
 	if (!last)
 		return 0;
 	end = now_ms() + WAIT_MS;
-	while ((refs = module_refs() - holders()) > 0 && now_ms() < end)
+	users = btf_users(ucmd_btf_id(), first, sizeof(first));
+	prev = module_refs() - holders();
+	since = now_ms();
+	while ((refs = module_refs() - holders()) > 0 && now_ms() < end) {
+		if (refs != prev) {
+			prev = refs;
+			since = now_ms();
+		} else if (users && now_ms() - since >= SETTLE_MS) {
+			fprintf(stderr, "Note: ucmd.ko is still used by %d BPF program%s not attached as a policy or handler (%s%s: a 'ucmdctl trace'?); rmmod fails until %s closed\n",
+				users, users == 1 ? "" : "s", first,
+				users == 1 ? "" : ", ...", users == 1 ? "it is" : "they are");
+			return 0;
+		}
 		usleep(2000);
+	}
 	if (refs > 0) {
 		fprintf(stderr, "Warning: %ld references to ucmd.ko are still held by BPF objects ucmdctl did not load; rmmod fails until they are closed\n",
 			refs);

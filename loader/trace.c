@@ -138,11 +138,13 @@ static struct trace_bpf *open_trace(const struct opts *o, bool events)
 	skel->rodata->filter_pid = o->pid;
 	skel->rodata->errors_only = o->errors;
 	skel->rodata->emit_events = events;
+	libbpf_capture(true);
 	err = trace_bpf__load(skel);
+	libbpf_capture(false);
 	if (err) {
-		if (err == -EPERM)
-			p_err("loading BPF needs CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN (EPERM)");
-		else if (err == -EACCES || err == -EINVAL)
+		if (load_privilege_error("the trace program"))
+			goto err;
+		if (err == -EACCES || err == -EINVAL)
 			p_err("the verifier rejected the trace program: %s (-d shows the log)",
 			      strerror(-err));
 		else

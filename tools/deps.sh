@@ -18,7 +18,7 @@ codename=${VERSION_CODENAME:-}
 COMMON="clang-19 llvm-19 gcc make dwarves libelf-dev zlib1g-dev libzstd-dev liburing-dev libjson-c-dev
 qemu-system-x86 busybox-static cpio xz-utils kmod gnuplot-nox debootstrap
 flex bison bc libssl-dev python3
-python3-docutils man-db dkms bash-completion bpftrace lcov pkgconf"
+python3-docutils man-db dkms bash-completion bpftrace lcov pkgconf libcap-dev"
 case "$codename" in
 bookworm)
 	# The 6.12 kernel of bookworm-security; libbpf 1.1 is too old.

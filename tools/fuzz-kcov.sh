@@ -64,6 +64,27 @@ for d in "F:K:only with feedback" "K:F:only without feedback"; do
 	fi
 	echo
 done | tee -a "$b/edges.txt"
+# The same for edges (FROM>TO, FROM 0: a trace's first PC), by function
+# pair: the order of events feedback found, and what it missed.
+for r in K F; do
+	awk -v want="=== ucmd-fuzz -$r" '/=== ucmd-fuzz -/ { on = index($0, want) > 0 }
+		on && /fuzz: kcov edges/ { sub(/.*fuzz: kcov edges /, ""); gsub(/ /, "\n"); print }' \
+		"$b/vm/results.txt" | sort -u > "$b/edges-$r.txt"
+done
+fnof() {	# offsets on stdin, "offset function" out
+	sed 's/^/0x/' | addr2line -e "$b/kmod/ucmd.ko" -j .text -f -a 2> /dev/null |
+		awk 'NR % 3 == 1 { a = $1; sub(/^0x0*/, "", a) } NR % 3 == 2 { print (a == "" ? "0" : a), $1 }'
+}
+tr '>' '\n' < <(cat "$b/edges-K.txt" "$b/edges-F.txt") | grep -v '^0$' | sort -u | fnof > "$b/edges-fn.txt"
+for d in "F:K:only with feedback" "K:F:only without feedback"; do
+	IFS=: read -r x y what <<< "$d"
+	comm -23 "$b/edges-$x.txt" "$b/edges-$y.txt" > "$b/edges-$x-only.txt"
+	printf 'edges %s: %d' "$what" "$(grep -c '' "$b/edges-$x-only.txt")"
+	awk 'NR == FNR { fn[$1] = $2; next }
+		{ split($0, p, ">"); f = p[1] == "0" ? "(start)" : fn[p[1]]; n[f ">" fn[p[2]]]++ }
+		END { for (k in n) printf " %s(%d)", k, n[k] }' "$b/edges-fn.txt" "$b/edges-$x-only.txt"
+	echo
+done | fold -s -w 100 | tee -a "$b/edges.txt"
 # Every PC KCOV can record in .text: the return address of each call to
 # __sanitizer_cov_trace_pc (its rel32 relocation + 4); those neither run
 # reached, by function: what the fuzzer never runs in the submitting task.

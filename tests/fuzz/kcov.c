@@ -28,6 +28,11 @@ static _Atomic unsigned long long edge_map[(1UL << MAP_BITS) / 64];
 static _Atomic unsigned long long feat_map[(1UL << MAP_BITS) / 64];
 static _Atomic unsigned long pc_set[PC_SLOTS];	/* open addressing, 0: free */
 static atomic_long nr_edges, nr_pcs;
+/* Each new edge's PCs, for the dump: under edge_lock. */
+#define EDGE_LOG	(1UL << 14)
+static pthread_mutex_t edge_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long edge_log[EDGE_LOG][2];
+static unsigned long nr_logged;
 
 struct tape {
 	unsigned int len;
@@ -186,7 +191,15 @@ long fz_kcov_collect(struct fz_kcov *k, long *features)
 			continue;
 		newpcs += pc_add(pc);
 		e = mix(prev * 31 + pc);
-		new += set_bit(edge_map, e);
+		if (set_bit(edge_map, e)) {
+			new++;
+			pthread_mutex_lock(&edge_lock);
+			if (nr_logged < EDGE_LOG) {
+				edge_log[nr_logged][0] = prev;
+				edge_log[nr_logged++][1] = pc;
+			}
+			pthread_mutex_unlock(&edge_lock);
+		}
 		prev = pc;
 		slot = e & ((1UL << HIT_BITS) - 1);
 		if (!k->hits[slot]++)
@@ -234,6 +247,23 @@ void fz_kcov_dump_pcs(FILE *f)
 	}
 	if (n % 16)
 		fputc('\n', f);
+}
+
+void fz_kcov_dump_edges(FILE *f)
+{
+	pthread_mutex_lock(&edge_lock);
+	for (unsigned long i = 0; i < nr_logged; i++) {
+		unsigned long from = edge_log[i][0];
+
+		/* 0: the first PC of a trace */
+		fprintf(f, "%s%lx>%lx", i % 8 ? " " : "fuzz: kcov edges ",
+			from ? from - text_lo : 0, edge_log[i][1] - text_lo);
+		if (i % 8 == 7)
+			fputc('\n', f);
+	}
+	if (nr_logged % 8)
+		fputc('\n', f);
+	pthread_mutex_unlock(&edge_lock);
 }
 
 void fz_corpus_add(const __u64 *tape, unsigned int len, bool edges)

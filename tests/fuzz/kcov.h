@@ -52,6 +52,8 @@ long fz_kcov_pcs(void);
 
 /* Write the offsets into ucmd.ko's .text of the PCs seen to @f. */
 void fz_kcov_dump_pcs(FILE *f);
+/* Each edge found, as FROM>TO offsets into .text (FROM 0: a trace's first PC). */
+void fz_kcov_dump_edges(FILE *f);
 
 /*
  * -F: the corpus (shared by all threads). @edges: whether the entry found

@@ -557,15 +557,16 @@ static void creg_toggle(void)
 }
 
 /*
- * One batch of the churned ops on @rs: ctimer's wait, ucmd_test's TIMER
- * and NOWAIT, raw_res (sync and deferred), each with a random result;
+ * One batch of the churned ops on @rs, drawn from @r (with -F, the tape):
+ * ctimer's wait, ucmd_test's TIMER and NOWAIT, raw_res (sync and
+ * deferred), each with a random result;
  * maybe a toggle of ctimer or ucmd_test by this thread itself while they
  * are in flight; then every CQE, once, with its result, -ECANCELED or
  * -EOPNOTSUPP. Returns the number of violations.
  */
-static int churn_batch(struct thread *t, struct ring_state *rs)
+static int churn_batch(struct thread *t, struct ring_state *rs, struct fz_rng *r)
 {
-	int n = 1 + fz_below(&t->rng, CHURN_MAX), got = 0, bad = 0, ret;
+	int n = 1 + fz_below(r, CHURN_MAX), got = 0, bad = 0, ret;
 	int want[CHURN_MAX], kind[CHURN_MAX];
 	bool seen[CHURN_MAX] = { false };
 	unsigned long long deadline;
@@ -580,33 +581,33 @@ static int churn_batch(struct thread *t, struct ring_state *rs)
 		} p = { 0 };
 		__u32 op;
 
-		kind[i] = fz_below(&t->rng, 4);
-		want[i] = fz_below(&t->rng, 1000);
+		kind[i] = fz_below(r, 4);
+		want[i] = fz_below(r, 1000);
 		switch (kind[i]) {
 		case 0:
-			p.w.delay_us = fz_below(&t->rng, 20000);
+			p.w.delay_us = fz_below(r, 20000);
 			p.w.res = want[i];
 			op = UCMD_TEST_CMD_CTIMER_WAIT;
 			break;
 		case 1:
-			p.d.delay_us = fz_below(&t->rng, 20000);
+			p.d.delay_us = fz_below(r, 20000);
 			p.d.res = want[i];
 			op = UCMD_TEST_CMD_TIMER;
 			break;
 		case 2:
 			p.d.res = want[i];
-			p.d.res2_lo = fz_below(&t->rng, 2);
+			p.d.res2_lo = fz_below(r, 2);
 			op = UCMD_TEST_CMD_NOWAIT;
 			break;
 		default:
 			p.e.res = want[i];
-			p.e.res2 = fz_below(&t->rng, 2);
+			p.e.res2 = fz_below(r, 2);
 			op = UCMD_TEST_CMD_BPF_RAW;
 		}
 		io_uring_prep_rw(IORING_OP_URING_CMD, sqe, rs->fd, NULL, 0, 0);
 		sqe->cmd_op = op;
 		memcpy(sqe->cmd, &p, 16);
-		sqe->flags = fz_below(&t->rng, 4) ? 0 : IOSQE_ASYNC;
+		sqe->flags = fz_below(r, 4) ? 0 : IOSQE_ASYNC;
 		sqe->user_data = t->batch_id << 16 | i;
 	}
 	ret = io_uring_submit(&rs->ring);
@@ -618,8 +619,8 @@ static int churn_batch(struct thread *t, struct ring_state *rs)
 	atomic_fetch_add(&nr_sqes, n);
 	atomic_fetch_add(&nr_churn_sqes, n);
 	/* The submitter detaches with its requests in flight (root only). */
-	if (!t->uid && fz_below(&t->rng, 3) == 0) {
-		if (fz_below(&t->rng, 2))
+	if (!t->uid && fz_below(r, 3) == 0) {
+		if (fz_below(r, 2))
 			ctimer_toggle();
 		else
 			creg_toggle();
@@ -781,7 +782,7 @@ static void *thread_fn(void *arg)
 	while (!atomic_load(&stop)) {
 		struct fz_rng g = { .tape = t->tape, .cap = FZ_TAPE_MAX };
 		struct fz_rng *r = &t->rng;
-		bool close_early;
+		bool close_early, churn;
 		long feats = 0;
 		int bad;
 
@@ -793,26 +794,13 @@ static void *thread_fn(void *arg)
 			}
 			batches_left = 1 + fz_below(&t->rng, 200);
 		}
-		if (opt.churn && fz_below(&t->rng, 8) == 0) {
-			pthread_rwlock_rdlock(&policy_lock);
-			bad = churn_batch(t, &rs);
-			pthread_rwlock_unlock(&policy_lock);
-			atomic_fetch_add(&nr_batches, 1);
-			if (opt.kcov)
-				fz_kcov_collect(&t->kcov, NULL);
-			if (bad) {
-				atomic_fetch_add(&nr_violations, bad);
-				break;
-			}
-			continue;
-		}
 		/*
 		 * -F: the batch's draws come from a mutated corpus entry (or
 		 * fresh) and are recorded, from whether to replace the ring
 		 * (its shape and mode: one batch in 100 on average, as without
-		 * -F) and close it in flight to the last SQE field; a batch
-		 * that finds new edges, or new hit counts of one, joins the
-		 * corpus.
+		 * -F), whether it is a churn batch (-U) and close it in flight
+		 * to the last SQE field; a batch that finds new edges, or new
+		 * hit counts of one, joins the corpus.
 		 */
 		if (opt.feedback) {
 			g.s = fz_rand(&t->rng) | 1;
@@ -823,10 +811,15 @@ static void *thread_fn(void *arg)
 				break;
 			}
 		}
-		close_early = fz_below(r, 100) == 0;
+		churn = opt.churn && fz_below(r, 8) == 0;
 		pthread_rwlock_rdlock(&policy_lock);
-		gen_batch(t, r, &rs, &b, close_early);
-		bad = run_batch(t, &rs, &b, close_early, false);
+		if (churn) {
+			bad = churn_batch(t, &rs, r);
+		} else {
+			close_early = fz_below(r, 100) == 0;
+			gen_batch(t, r, &rs, &b, close_early);
+			bad = run_batch(t, &rs, &b, close_early, false);
+		}
 		pthread_rwlock_unlock(&policy_lock);
 		atomic_fetch_add(&nr_batches, 1);
 		if (opt.kcov) {
@@ -837,7 +830,7 @@ static void *thread_fn(void *arg)
 		}
 		if (bad) {
 			atomic_fetch_add(&nr_violations, bad);
-			if (rs.live && b.bad_chain >= 0)
+			if (!churn && rs.live && b.bad_chain >= 0)
 				retry_alone(t, &rs, &b.s[b.bad_chain],
 					    b.chain_len[b.bad_chain]);
 			break;
@@ -1224,6 +1217,7 @@ int main(int argc, char **argv)
 	if (opt.kcov) {
 		kcov_report(t0, " final");
 		fz_kcov_dump_pcs(stderr);
+		fz_kcov_dump_edges(stderr);
 	}
 	if (opt.churn)
 		fprintf(stderr, "fuzz: churn: %ld SQEs to ops attached and detached in flight, %ld unregisters from submitting threads, %ld slow unregisters\n",
