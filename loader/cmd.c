@@ -96,7 +96,7 @@ static long mono_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void bpf_insts_read(void)
+void cmd_op_names_refresh(void)
 {
 	static long last_ms = -1000;
 	char line[256], name[UCMD_NAME_LEN];
@@ -147,7 +147,7 @@ static const char *bpf_op_name(__u32 cmd_op)
 			return bpf_labels[i].label;
 	in = bpf_inst_of(cmd_op);
 	if (!in) {
-		bpf_insts_read();
+		cmd_op_names_refresh();
 		in = bpf_inst_of(cmd_op);
 	}
 	if (!in || nr_bpf_labels == BPF_LABELS_MAX)
@@ -173,7 +173,7 @@ int parse_cmd_op(const char *s, __u32 *cmd_op)
 		return 0;
 	}
 	/* An attached BPF handler's name: its cmd_op (NAME+K: the K-th next). */
-	bpf_insts_read();
+	cmd_op_names_refresh();
 	for (int i = nr_bpf_insts - 1; i >= 0; i--) {
 		size_t n = strlen(bpf_insts[i].name);
 		unsigned long k = 0;

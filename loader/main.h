@@ -39,6 +39,8 @@ struct btf *module_btf(void);
 int parse_cmd_op(const char *s, __u32 *cmd_op);
 /* A built-in's or an attached BPF handler's name; NULL if not one we know. */
 const char *cmd_op_name(__u32 cmd_op);
+/* Read the attached BPF instances' ops again (at most every 200 ms). */
+void cmd_op_names_refresh(void);
 /* Name of @cmd_op's payload struct in ucmd.ko's BTF, or NULL. */
 const char *cmd_op_type(__u32 cmd_op);
 

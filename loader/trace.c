@@ -185,6 +185,17 @@ static int on_event(void *ctx, void *data, size_t len)
 {
 	const struct ucmd_trace_event *e = data;
 	const char *op = cmd_op_name(e->cmd_op);
+	char hname[sizeof(e->name) + 1];
+
+	/*
+	 * A BPF op whose instance came and went between two reads of
+	 * bpf_ops: its handler's name, which the event carries (a denial's
+	 * is the policy's).
+	 */
+	if (!op && e->kind != UCMD_DONE_DENIED && e->name[0] && strcmp(e->name, "-")) {
+		snprintf(hname, sizeof(hname), "%.*s", (int)sizeof(e->name), e->name);
+		op = hname;
+	}
 	const char *en = e->res < 0 ? errno_name(-e->res) : NULL;
 
 	nr_events++;
@@ -236,6 +247,7 @@ int do_trace(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, &o, false))
 		return -1;
+	cmd_op_names_refresh();	/* the BPF ops attached now, by name */
 	skel = open_trace(&o, true);
 	if (!skel)
 		return -1;
@@ -259,6 +271,7 @@ int do_trace(int argc, char **argv)
 	end = o.duration ? now_s() + o.duration : 0;
 	while (!exiting && (!end || now_s() < end)) {
 		err = ring_buffer__poll(rb, 100);
+		cmd_op_names_refresh();	/* at most every 200 ms */
 		fflush(stdout);
 		if (err == -EINTR) {
 			err = 0;
@@ -475,6 +488,7 @@ int do_stats(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, &o, true))
 		return -1;
+	cmd_op_names_refresh();
 	skel = open_trace(&o, false);
 	if (!skel)
 		return -1;
