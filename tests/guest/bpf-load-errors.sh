@@ -2,7 +2,8 @@
 # Description: a load the kernel or libbpf refuses says why in one line,
 # without -d: an object built without -g (no BTF), a deferred request
 # not completed on every path, one completed twice, a kfunc's return used
-# as a size unclamped, a sleepable kfunc in .handle; each line names what
+# as a size unclamped, a sleepable kfunc in .handle, a kfunc declared
+# with another prototype (what clang < 19 makes); each line names what
 # to change and quotes the verifier's own line, and nothing attaches.
 . /tests/lib.sh
 set -u
@@ -20,4 +21,5 @@ refused req_leak "is not completed on every path" "Unreleased reference"
 refused req_double "a request is completed twice, or used after bpf_ucmd_req_complete()" "R1\|arg#0\|release"
 refused unclamped "clamp it first" "min value is negative\|unbounded memory access"
 refused ucopy_nonsleep 'call it from SEC("struct_ops.s/handle_sleepable")' "program must be sleepable"
+refused kfunc_proto "kfunc declarations do not match ucmd.ko's: built by a clang older than 19?" "func_proto.*incompatible"
 exit 0
