@@ -25,7 +25,7 @@ else
 fi
 awk '
 	/=== ucmd-fuzz -K/ { run = "blind" } /=== ucmd-fuzz -F/ { run = "guided" }
-	/fuzz: kcov/ && !/fuzz: kcov pcs/ && run != "" {
+	/fuzz: kcov/ && !/fuzz: kcov (pcs|edges)/ && run != "" {
 		line = $0; sub(/.*fuzz: kcov/, "", line)
 		fin = line ~ /^ final/; sub(/^ final/, "", line)
 		split(line, w, " ")	# w[1] seconds, w[3] edges, w[5] PCs, w[9] SQEs, w[12] corpus
