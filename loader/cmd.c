@@ -401,12 +401,12 @@ int do_feature(int argc, char **argv)
 		"URING_CMD128 (SQE_MIXED rings)", "res2 on CQE_MIXED rings",
 		"IOPOLL rings", "readv/writev", "readv/writev (fixed buffers)",
 	};
-	char why[256];
+	char why[256], lsm_why[640];
 	unsigned char payload[UCMD_PAYLOAD_SQE128] = { 0 };
 	unsigned long long mask = 0, res2;
 	struct ucmd_features f = { .addr = (unsigned long)&mask };
 	struct utsname u;
-	int res, st;
+	int res, st, lsm;
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr, "Usage: %s feature\n", bin_name);
@@ -421,6 +421,7 @@ int do_feature(int argc, char **argv)
 		return -1;
 	}
 	st = bpf_available(why, sizeof(why));
+	lsm = bpf_lsm_active(lsm_why, sizeof(lsm_why));
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 		char lv[16];
@@ -432,6 +433,8 @@ int do_feature(int argc, char **argv)
 		json_object_object_add(o, "struct_ops", json_object_new_boolean(st));
 		json_object_object_add(o, "bpf", json_object_new_string(why));
 		json_object_object_add(o, "libbpf", json_object_new_string(lv));
+		json_object_object_add(o, "bpf_lsm", json_object_new_boolean(lsm));
+		json_object_object_add(o, "bpf_lsm_why", json_object_new_string(lsm_why));
 		json_print(o);
 		return 0;
 	}
@@ -440,5 +443,6 @@ int do_feature(int argc, char **argv)
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		printf("  %-30s %s\n", names[i],
 		       mask & (1ULL << i) ? "yes" : 1ULL << i == UCMD_F_BPF ? why : "no");
+	printf("BPF LSM (policies on any device's uring_cmd) %s\n", lsm_why);
 	return 0;
 }

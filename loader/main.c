@@ -208,6 +208,44 @@ bool bpf_available(char *why, size_t len)
 }
 
 /*
+ * Whether BPF LSM programs run on this kernel, for policies on any
+ * device's uring_cmd (the lsm/uring_cmd hook, security_uring_cmd()): the
+ * kernel must be built with CONFIG_BPF_LSM (vmlinux BTF has
+ * bpf_lsm_uring_cmd()) and boot with "bpf" among its active LSMs
+ * (securityfs' lsm file, the order of the lsm= boot parameter or
+ * CONFIG_LSM). @why gets "active", or why not and what to change.
+ */
+bool bpf_lsm_active(char *why, size_t len)
+{
+	char lsms[512] = "", *tok, *save;
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool built, on = false;
+	FILE *f;
+
+	built = vmlinux && btf__find_by_name_kind(vmlinux, "bpf_lsm_uring_cmd", BTF_KIND_FUNC) > 0;
+	btf__free(vmlinux);
+	if (!built) {
+		snprintf(why, len, "unavailable: the kernel has no BPF LSM uring_cmd hook (CONFIG_BPF_LSM, 5.19+)");
+		return false;
+	}
+	f = fopen("/sys/kernel/security/lsm", "r");
+	if (!f || !fgets(lsms, sizeof(lsms), f)) {
+		if (f)
+			fclose(f);
+		snprintf(why, len, "unknown: cannot read /sys/kernel/security/lsm (mount -t securityfs securityfs /sys/kernel/security)");
+		return false;
+	}
+	fclose(f);
+	lsms[strcspn(lsms, "\n")] = '\0';
+	snprintf(why, len, "inactive: the active LSMs are %s; boot with lsm=%s,bpf", lsms, lsms);
+	for (tok = strtok_r(lsms, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		on |= !strcmp(tok, "bpf");
+	if (on)
+		snprintf(why, len, "active");
+	return on;
+}
+
+/*
  * libbpf's messages (the verifier's log among them), kept from
  * libbpf_capture(true) on so that a failed load can say why without -d
  * (load_diagnosis() in bpfobj.c); the first LOG_CAP bytes only.

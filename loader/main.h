@@ -25,6 +25,7 @@ bool is_help(const char *arg);
 void libbpf_capture(bool on);
 const char *libbpf_captured(void);
 bool load_privilege_error(const char *what);
+bool bpf_lsm_active(char *why, size_t len);
 
 /* One line on stderr, "Error: ...", or {"error":"..."} with -j. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -87,7 +87,30 @@ for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	done
 	break
 done
+# The NVMe driver (nvme.ko and what modules.dep says it needs, deepest
+# first), decompressed into /lib/nvme/ with the order in /lib/nvme/order,
+# which tools/vm/init loads: the emulated controller below then shows up as
+# /dev/nvme0 and /dev/ng0n1 (built in on the debug kernel if at all).
+for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
+	dep=$(grep '^kernel/drivers/nvme/host/nvme\.ko[^:]*:' "$moddir/modules.dep" 2>/dev/null) || continue
+	mkdir -p "$V/root/lib/nvme"
+	: > "$V/root/lib/nvme/order"
+	# shellcheck disable=SC2086
+	for f in $(echo ${dep#*:} | tr ' ' '\n' | tac) ${dep%%:*}; do
+		n=$(basename "$f"); n=${n%%.ko*}
+		case $f in
+		*.xz) xz -dc "$moddir/$f" > "$V/root/lib/nvme/$n.ko" ;;
+		*.zst) zstd -qdc "$moddir/$f" > "$V/root/lib/nvme/$n.ko" ;;
+		*) cp "$moddir/$f" "$V/root/lib/nvme/$n.ko" ;;
+		esac
+		echo "$n" >> "$V/root/lib/nvme/order"
+	done
+	break
+done
 (cd "$V/root" && find . | cpio -o -H newc --quiet) | gzip -1 > "$V/initramfs.gz"
+# The NVMe namespace's backing store: 16 MiB, sparse, new each boot.
+rm -f "$V/nvme.img"
+truncate -s 16M "$V/nvme.img"
 
 rm -f "$V/console.log" "$V/results.log"
 t0=$(date +%s)
@@ -99,6 +122,8 @@ timeout --foreground -k 5 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$kernel" -initrd "$V/initramfs.gz" \
 	-fsdev local,id=hostfs,path=/,security_model=none,readonly=on \
 	-device virtio-9p-pci,fsdev=hostfs,mount_tag=hostfs \
+	-drive "file=$V/nvme.img,if=none,id=nvm,format=raw" \
+	-device nvme,serial=ucmd0001,drive=nvm \
 	-append "console=ttyS0 panic=-1 loglevel=${UCMD_LOGLEVEL:-4} ucmd.mode=$mode ${UCMD_TESTS:+ucmd.tests=$UCMD_TESTS} ${UCMD_FUZZ:+ucmd.fuzz=$UCMD_FUZZ} ${UCMD_BENCH:+ucmd.bench=$UCMD_BENCH} ${UCMD_ROUNDS:+ucmd.rounds=$UCMD_ROUNDS} ${UCMD_GCOV:+ucmd.gcov=1} ${UCMD_KCMDLINE:-}" \
 	-serial "file:$V/console.log" \
 	-chardev "file,id=results,path=$V/results.log" \
