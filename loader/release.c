@@ -261,9 +261,10 @@ static int btf_users(__u32 btf_id, char *first, size_t len)
 			continue;
 		if (!bpf_prog_get_info_by_fd(fd, &info, &ilen) &&
 		    info.attach_btf_obj_id == btf_id && !n++)
-			snprintf(first, len, "%s '%s' (id %u)",
+			snprintf(first, len, "%s '%s' (id %u)%s",
 				 libbpf_bpf_prog_type_str(info.type) ?: "program",
-				 info.name, id);
+				 info.name, id, info.type == BPF_PROG_TYPE_TRACING ?
+				 ": a running 'ucmdctl trace'?" : "");
 		close(fd);
 	}
 	return n;
@@ -301,7 +302,7 @@ int inst_wait_released(const struct inst_ids *ids, bool last, const char *name)
 			prev = refs;
 			since = now_ms();
 		} else if (users && now_ms() - since >= SETTLE_MS) {
-			fprintf(stderr, "Note: ucmd.ko is still used by %d BPF program%s not attached as a policy or handler (%s%s: a 'ucmdctl trace'?); rmmod fails until %s closed\n",
+			fprintf(stderr, "Note: ucmd.ko is still used by %d BPF program%s not attached as a policy or handler (%s%s); rmmod fails until %s closed\n",
 				users, users == 1 ? "" : "s", first,
 				users == 1 ? "" : ", ...", users == 1 ? "it is" : "they are");
 			return 0;
