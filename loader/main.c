@@ -232,7 +232,7 @@ bool bpf_lsm_active(char *why, size_t len)
 	if (!f || !fgets(lsms, sizeof(lsms), f)) {
 		if (f)
 			fclose(f);
-		snprintf(why, len, "unknown: cannot read /sys/kernel/security/lsm (mount -t securityfs securityfs /sys/kernel/security)");
+		snprintf(why, len, "unknown: cannot read /sys/kernel/security/lsm (mount -t securityfs securityfs /sys/kernel/security; a kernel without CONFIG_SECURITYFS cannot say)");
 		return false;
 	}
 	fclose(f);
