@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <bpf/btf.h>
@@ -88,14 +87,6 @@ static struct {
 } bpf_labels[BPF_LABELS_MAX];
 static int nr_bpf_labels;
 
-static long mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void cmd_op_names_refresh(void)
 {
 	static long last_ms = -1000;
@@ -104,9 +95,9 @@ void cmd_op_names_refresh(void)
 	int handle, i;
 	FILE *f;
 
-	if (mono_ms() - last_ms < 200)
+	if (now_ms() - last_ms < 200)
 		return;
-	last_ms = mono_ms();
+	last_ms = now_ms();
 	f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/bpf_ops", "r");
 	if (!f)
 		return;

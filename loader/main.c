@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/capability.h>
 #include <bpf/libbpf.h>
@@ -190,6 +191,15 @@ struct json_object *json_str(const char *s)
 bool module_loaded(void)
 {
 	return access("/sys/class/misc/" UCMD_DEV_NAME, F_OK) == 0;
+}
+
+/* CLOCK_MONOTONIC in milliseconds. */
+long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 bool bpf_available(char *why, size_t len)

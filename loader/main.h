@@ -26,6 +26,7 @@ void libbpf_capture(bool on);
 const char *libbpf_captured(void);
 bool load_privilege_error(const char *what);
 bool bpf_lsm_active(char *why, size_t len);
+long now_ms(void);	/* CLOCK_MONOTONIC, ms */
 
 /* One line on stderr, "Error: ...", or {"error":"..."} with -j. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -171,14 +171,6 @@ int inst_ids_collect(int link_fd, struct inst_ids *ids)
 	return err;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Does a BPF object still answer to @id? */
 static bool id_alive(bool map, __u32 id)
 {

@@ -24,6 +24,13 @@ expect() {
 	[ "$got" = "$want" ] || fail "cmd $*: res '$got', want '$want'"
 }
 
+# expect_count FILE PATTERN N: FILE has N lines matching PATTERN
+count() { grep -c "$2" "$1"; }
+expect_count() {	# FILE PATTERN N
+	got=$(count "$1" "$2")
+	[ "$got" -eq "$3" ] || { cat "$1" >&2; fail "'$2' seen $got times, want $3"; }
+}
+
 # errline CMD...: CMD must exit non-zero with exactly one stderr line,
 # "Error: ..."; prints that line
 errline() {

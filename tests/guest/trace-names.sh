@@ -7,11 +7,6 @@
 . /tests/lib.sh
 set -u
 cleanup
-count() { grep -c "$2" "$1"; }
-expect_count() {	# FILE PATTERN N
-	got=$(count "$1" "$2")
-	[ "$got" -eq "$3" ] || { cat "$1" >&2; fail "'$2' seen $got times, want $3"; }
-}
 
 ucmdctl handler load /tests-bpf/raw_res.bpf.o > /dev/null || fail "load raw_res"
 ucmdctl handler load /tests-bpf/churn_timer.bpf.o name ctimer > /dev/null || fail "load ctimer"

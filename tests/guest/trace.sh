@@ -11,11 +11,6 @@ cleanup
 
 start() { start_ucmdctl "$@"; TP=$BGPID; }
 stop() { kill -INT $TP; wait $TP || fail "tracer exited $?"; }
-count() { grep -c "$2" "$1"; }
-expect_count() {	# FILE PATTERN N
-	got=$(count "$1" "$2")
-	[ "$got" -eq "$3" ] || { cat "$1" >&2; fail "'$2' seen $got times, want $3"; }
-}
 
 ucmdctl policy load rules > /dev/null || fail "load rules"
 ucmdctl rule add sum deny EACCES || fail "rule"

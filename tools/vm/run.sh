@@ -74,16 +74,20 @@ dk=$top/build/dkms-test/ucmd.ko
 if [ -f "$dk" ] && [ "$(modinfo -F vermagic "$dk" | cut -d' ' -f1)" = "$rel" ]; then
 	cp "$dk" "$V/root/ucmd-dkms.ko"
 fi
+# put_module SRC DST: a kernel module, decompressed for busybox insmod.
+put_module() {
+	case $1 in
+	*.xz) xz -dc "$1" > "$2" ;;
+	*.zst) zstd -qdc "$1" > "$2" ;;
+	*) cp "$1" "$2" ;;
+	esac
+}
 for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	[ -d "$moddir/kernel/fs/9p" ] || continue
 	mkdir -p "$V/root/lib/9p"
 	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
 		f=$(ls "$moddir/kernel/$m.ko"* 2>/dev/null | head -1)
-		case $f in
-		*.xz) xz -dc "$f" > "$V/root/lib/9p/${m##*/}.ko" ;;
-		*.zst) zstd -qdc "$f" > "$V/root/lib/9p/${m##*/}.ko" ;;
-		?*) cp "$f" "$V/root/lib/9p/" ;;
-		esac
+		[ -n "$f" ] && put_module "$f" "$V/root/lib/9p/${m##*/}.ko"
 	done
 	break
 done
@@ -98,11 +102,7 @@ for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	# shellcheck disable=SC2086
 	for f in $(echo ${dep#*:} | tr ' ' '\n' | tac) ${dep%%:*}; do
 		n=$(basename "$f"); n=${n%%.ko*}
-		case $f in
-		*.xz) xz -dc "$moddir/$f" > "$V/root/lib/nvme/$n.ko" ;;
-		*.zst) zstd -qdc "$moddir/$f" > "$V/root/lib/nvme/$n.ko" ;;
-		*) cp "$moddir/$f" "$V/root/lib/nvme/$n.ko" ;;
-		esac
+		put_module "$moddir/$f" "$V/root/lib/nvme/$n.ko"
 		echo "$n" >> "$V/root/lib/nvme/order"
 	done
 	break
