@@ -12,6 +12,8 @@
 
 #include <linux/indirect_call_wrapper.h>
 #include <linux/io_uring/cmd.h>
+#include <linux/kcov.h>
+#include <linux/sched.h>
 #include <linux/timekeeping.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -388,6 +390,54 @@ static noinline int ucmd_uring_cmd_slow(struct io_uring_cmd *cmd,
 	return __ucmd_issue(cmd, issue_flags, false, NULL);
 }
 
+/* The issue and cancellation paths, chosen by @issue_flags. */
+static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
+					    unsigned int issue_flags)
+{
+	int ret;
+
+	/*
+	 * The inline issue runs in one RCU read-side section from the lookup
+	 * to its return, without touching the handler's reference unless it
+	 * defers (ucmd_req_defer() takes it then).
+	 */
+	if (likely((issue_flags & (IO_URING_F_NONBLOCK | IO_URING_F_CANCEL)) ==
+		   IO_URING_F_NONBLOCK)) {
+		ucmd_req_init(cmd);
+		rcu_read_lock();
+		if (_IOC_SIZE(cmd->cmd_op))
+			ret = ucmd_issue_inline_payload(cmd, issue_flags);
+		else
+			ret = __ucmd_issue(cmd, issue_flags, true, NULL);
+		rcu_read_unlock();
+		return ret;
+	}
+	return ucmd_uring_cmd_slow(cmd, issue_flags);
+}
+
+/*
+ * KCOV remote coverage (Documentation/dev-tools/kcov.rst, "Remote coverage
+ * collection"), for the fuzzer's feedback: io-wq workers and the SQPOLL
+ * thread are created by the ring's task and inherit its common handle
+ * (kcov_task_init()), so the issues they run are recorded in the buffer of
+ * the task that asked for them, as vhost's workers do (vhost_worker()).
+ * Handle 0 (every task that did not ask) records nothing; a kernel
+ * without CONFIG_KCOV compiles this out.
+ */
+static noinline int ucmd_uring_cmd_kcov(struct io_uring_cmd *cmd,
+					unsigned int issue_flags)
+{
+	u64 handle = kcov_common_handle();
+	int ret;
+
+	if (!handle)
+		return __ucmd_uring_cmd(cmd, issue_flags);
+	kcov_remote_start_common(handle);
+	ret = __ucmd_uring_cmd(cmd, issue_flags);
+	kcov_remote_stop();
+	return ret;
+}
+
 /**
  * ucmd_uring_cmd() - the .uring_cmd of /dev/ucmd
  * @cmd: the request; cmd->sqe is valid only during this call
@@ -413,23 +463,7 @@ static noinline int ucmd_uring_cmd_slow(struct io_uring_cmd *cmd,
  */
 int ucmd_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
-	int ret;
-
-	/*
-	 * The inline issue runs in one RCU read-side section from the lookup
-	 * to its return, without touching the handler's reference unless it
-	 * defers (ucmd_req_defer() takes it then).
-	 */
-	if (likely((issue_flags & (IO_URING_F_NONBLOCK | IO_URING_F_CANCEL)) ==
-		   IO_URING_F_NONBLOCK)) {
-		ucmd_req_init(cmd);
-		rcu_read_lock();
-		if (_IOC_SIZE(cmd->cmd_op))
-			ret = ucmd_issue_inline_payload(cmd, issue_flags);
-		else
-			ret = __ucmd_issue(cmd, issue_flags, true, NULL);
-		rcu_read_unlock();
-		return ret;
-	}
-	return ucmd_uring_cmd_slow(cmd, issue_flags);
+	if (IS_ENABLED(CONFIG_KCOV) && unlikely(current->flags & PF_IO_WORKER))
+		return ucmd_uring_cmd_kcov(cmd, issue_flags);
+	return __ucmd_uring_cmd(cmd, issue_flags);
 }

@@ -25,6 +25,7 @@ else
 fi
 awk '
 	/=== ucmd-fuzz -K/ { run = "blind" } /=== ucmd-fuzz -F/ { run = "guided" }
+	/fuzz: kcov remote/ && run != "" { sub(/.*fuzz: kcov remote /, ""); r[run] = $0; next }
 	/fuzz: kcov/ && !/fuzz: kcov (pcs|edges)/ && run != "" {
 		line = $0; sub(/.*fuzz: kcov/, "", line)
 		fin = line ~ /^ final/; sub(/^ final/, "", line)
@@ -40,6 +41,8 @@ awk '
 			printf "%8s  %14s %10s  %14s %10s %8s\n", k == "final" ? "final" : k " s",
 				e["blind", k], q["blind", k], e["guided", k], q["guided", k], c["guided", k]
 		}
+		for (x in r)
+			printf "remote %-7s %s\n", x ":", r[x]
 		if (e["blind", "final"] != "" && e["guided", "final"] != "")
 			printf "feedback: %d edges (%d PCs) vs %d (%d PCs) without: %+.1f%%\n",
 				e["guided", "final"], p["guided", "final"], e["blind", "final"], p["blind", "final"],

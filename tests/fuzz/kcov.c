@@ -16,6 +16,7 @@
 
 #define KCOV_PATH	"/sys/kernel/debug/kcov"
 #define KCOV_WORDS	(1UL << 18)	/* PCs per trace: a 64-SQE batch is ~20k */
+#define REMOTE_WORDS	(1UL << 16)	/* PCs per remote section (one issue) */
 #define MAP_BITS	20
 #define HIT_BITS	16	/* edge slots of one trace's hit counts */
 #define PC_SLOTS	(1UL << 14)	/* distinct PCs: ucmd.ko has fewer sites */
@@ -27,7 +28,7 @@ static unsigned long mod_lo, mod_hi, text_lo;
 static _Atomic unsigned long long edge_map[(1UL << MAP_BITS) / 64];
 static _Atomic unsigned long long feat_map[(1UL << MAP_BITS) / 64];
 static _Atomic unsigned long pc_set[PC_SLOTS];	/* open addressing, 0: free */
-static atomic_long nr_edges, nr_pcs;
+static atomic_long nr_edges, nr_pcs, nr_remote_pcs, nr_remote_edges;
 /* Each new edge's PCs, for the dump: under edge_lock. */
 #define EDGE_LOG	(1UL << 14)
 static pthread_mutex_t edge_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -75,6 +76,50 @@ int fz_kcov_setup(void)
 	if (f)
 		fclose(f);
 	return 0;
+}
+
+int fz_kcov_open_remote(struct fz_kcov *k, __u32 id)
+{
+	struct kcov_remote_arg arg = {
+		.trace_mode = KCOV_TRACE_PC,
+		.area_size = REMOTE_WORDS,
+		.common_handle = kcov_remote_handle(KCOV_SUBSYSTEM_COMMON, id),
+	};
+	int err;
+
+	k->rfd = open(KCOV_PATH, O_RDWR | O_CLOEXEC);
+	if (k->rfd < 0)
+		return -errno;
+	if (ioctl(k->rfd, KCOV_INIT_TRACE, KCOV_WORDS))
+		goto fail;
+	k->rarea = mmap(NULL, KCOV_WORDS * sizeof(unsigned long),
+			PROT_READ | PROT_WRITE, MAP_SHARED, k->rfd, 0);
+	if (k->rarea == MAP_FAILED)
+		goto fail;
+	if (ioctl(k->rfd, KCOV_REMOTE_ENABLE, &arg)) {
+		err = -errno;
+		munmap(k->rarea, KCOV_WORDS * sizeof(unsigned long));
+		close(k->rfd);
+		k->rfd = -1;
+		return err;
+	}
+	__atomic_store_n(&k->rarea[0], 0, __ATOMIC_RELAXED);
+	return 0;
+fail:
+	err = -errno;
+	close(k->rfd);
+	k->rfd = -1;
+	return err;
+}
+
+void fz_kcov_close_remote(struct fz_kcov *k)
+{
+	if (k->rfd < 0)
+		return;
+	ioctl(k->rfd, KCOV_DISABLE, 0);
+	munmap(k->rarea, KCOV_WORDS * sizeof(unsigned long));
+	close(k->rfd);
+	k->rfd = -1;
 }
 
 int fz_kcov_open(struct fz_kcov *k)
@@ -174,22 +219,27 @@ static unsigned int bucket(unsigned int hits)
 	       hits < 32 ? 5 : hits < 128 ? 6 : 7;
 }
 
-long fz_kcov_collect(struct fz_kcov *k, long *features)
+/*
+ * Add one trace's edges to the maps and its hit counts to @k's; new edges.
+ * A remote trace is the remote sections one after another (the edge
+ * from one's last PC to the next's first is counted like any other).
+ */
+static long trace_collect(struct fz_kcov *k, unsigned long *area, long *newpcs)
 {
-	unsigned long n = __atomic_load_n(&k->area[0], __ATOMIC_RELAXED);
+	unsigned long n = __atomic_load_n(&area[0], __ATOMIC_RELAXED);
 	unsigned long prev = 0;
-	long new = 0, newpcs = 0, newfeat = 0;
+	long new = 0;
 
 	if (n > KCOV_WORDS - 1)
 		n = KCOV_WORDS - 1;
 	for (unsigned long i = 1; i <= n; i++) {
-		unsigned long pc = k->area[i];
+		unsigned long pc = area[i];
 		__u64 e;
 		unsigned int slot;
 
 		if (pc < mod_lo || pc >= mod_hi)
 			continue;
-		newpcs += pc_add(pc);
+		*newpcs += pc_add(pc);
 		e = mix(prev * 31 + pc);
 		if (set_bit(edge_map, e)) {
 			new++;
@@ -207,6 +257,27 @@ long fz_kcov_collect(struct fz_kcov *k, long *features)
 		else if (!k->hits[slot])
 			k->hits[slot] = 255;	/* saturate */
 	}
+	/*
+	 * A remote section that ends now is lost or counted twice: the kernel
+	 * appends under its lock, this store does not take it.
+	 */
+	__atomic_store_n(&area[0], 0, __ATOMIC_RELAXED);
+	return new;
+}
+
+long fz_kcov_collect(struct fz_kcov *k, long *features)
+{
+	long new, newpcs = 0, newfeat = 0;
+
+	new = trace_collect(k, k->area, &newpcs);
+	if (k->rfd >= 0) {
+		long rpcs = 0, redges = trace_collect(k, k->rarea, &rpcs);
+
+		new += redges;
+		newpcs += rpcs;
+		atomic_fetch_add(&nr_remote_edges, redges);
+		atomic_fetch_add(&nr_remote_pcs, rpcs);
+	}
 	for (unsigned int i = 0; i < k->ntouched; i++) {
 		unsigned int slot = k->touched[i];
 
@@ -216,7 +287,6 @@ long fz_kcov_collect(struct fz_kcov *k, long *features)
 	k->ntouched = 0;
 	atomic_fetch_add(&nr_edges, new);
 	atomic_fetch_add(&nr_pcs, newpcs);
-	fz_kcov_reset(k);
 	if (features)
 		*features = newfeat;
 	return new;
@@ -230,6 +300,16 @@ long fz_kcov_edges(void)
 long fz_kcov_pcs(void)
 {
 	return atomic_load(&nr_pcs);
+}
+
+long fz_kcov_remote_pcs(void)
+{
+	return atomic_load(&nr_remote_pcs);
+}
+
+long fz_kcov_remote_edges(void)
+{
+	return atomic_load(&nr_remote_edges);
 }
 
 void fz_kcov_dump_pcs(FILE *f)

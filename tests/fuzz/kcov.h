@@ -6,10 +6,12 @@
  *
  * Edges are AFL's: pairs of consecutive basic blocks (trace-pc PCs) of
  * ucmd.ko in one thread's trace, hashed into a 2^20-bit map; PCs outside
- * ucmd.ko's module memory (/proc/modules) are dropped. Only what runs in
- * the submitting task is seen: the issue path, task_work completions,
- * release; not io-wq workers, SQPOLL's thread, timers or softirqs (KCOV's
- * remote mode needs annotations io_uring does not have).
+ * ucmd.ko's module memory (/proc/modules) are dropped. Two traces per
+ * thread: its own (the issue path, task_work completions, release) and,
+ * with KCOV's remote mode, what its io-wq workers and SQPOLL thread run
+ * in ucmd.ko (ucmd_uring_cmd_kcov(): they inherit the common handle the
+ * thread's parent set, kcov_task_init()). Timers, softirqs, kworkers and
+ * the churner process stay unseen.
  *
  * A corpus entry is a tape: the random draws one gen_batch() consumed
  * (struct fz_rng's tape). Replaying a mutated tape regenerates the batch
@@ -28,6 +30,8 @@
 struct fz_kcov {
 	int fd;
 	unsigned long *area;	/* area[0]: PCs recorded; area[1..]: the PCs */
+	int rfd;		/* remote mode, or -1 */
+	unsigned long *rarea;	/* as @area; kcov_remote_stop() appends */
 	unsigned char *hits;	/* one trace's hits per edge slot (saturating) */
 	unsigned int *touched;	/* the slots of @hits to clear, @ntouched of them */
 	unsigned int ntouched;
@@ -35,6 +39,15 @@ struct fz_kcov {
 
 /* Find ucmd.ko's memory in /proc/modules; 0, or -1 with a message. */
 int fz_kcov_setup(void);
+/*
+ * Enable KCOV's remote mode for the calling thread with common handle
+ * @id (unique on the machine): the threads it creates afterwards, and
+ * their io-wq workers and SQPOLL threads, inherit the handle. The thread
+ * itself then traces nothing: a child calls fz_kcov_open() on the same
+ * @k. 0, or -errno.
+ */
+int fz_kcov_open_remote(struct fz_kcov *k, __u32 id);
+void fz_kcov_close_remote(struct fz_kcov *k);
 /* Open and enable KCOV for the calling thread; 0, or -errno. */
 int fz_kcov_open(struct fz_kcov *k);
 void fz_kcov_close(struct fz_kcov *k);
@@ -49,6 +62,9 @@ long fz_kcov_collect(struct fz_kcov *k, long *features);
 /* Edges and PCs of ucmd.ko seen so far, by every thread. */
 long fz_kcov_edges(void);
 long fz_kcov_pcs(void);
+/* PCs and edges of ucmd.ko first seen in a remote trace. */
+long fz_kcov_remote_pcs(void);
+long fz_kcov_remote_edges(void);
 
 /* Write the offsets into ucmd.ko's .text of the PCs seen to @f. */
 void fz_kcov_dump_pcs(FILE *f);

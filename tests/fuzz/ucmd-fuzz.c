@@ -750,7 +750,7 @@ static int churner(void)
 	return atomic_load(&nr_slow_unregs) < 100 ? atomic_load(&nr_slow_unregs) : 100;
 }
 
-static void *thread_fn(void *arg)
+static void *thread_body(void *arg)
 {
 	struct thread *t = arg;
 	struct ring_state rs = { .live = false };
@@ -843,6 +843,40 @@ static void *thread_fn(void *arg)
 		fz_kcov_collect(&t->kcov, NULL);
 		fz_kcov_close(&t->kcov);
 	}
+	return NULL;
+}
+
+/*
+ * A fuzzing thread. With -K, KCOV's remote mode and a thread's own trace
+ * exclude each other (KCOV_REMOTE_ENABLE makes the remote trace the
+ * task's), so this thread only holds the remote trace and the child it
+ * creates inherits the common handle (kcov_task_init()) and traces
+ * itself: the io-wq workers and SQPOLL threads of the child's rings
+ * inherit the handle in turn, and ucmd.ko records what they run in the
+ * remote trace (kmod/ucmd_uring_cmd.c, ucmd_uring_cmd_kcov()).
+ */
+static void *thread_fn(void *arg)
+{
+	struct thread *t = arg;
+	pthread_t body;
+	int err;
+
+	t->kcov.rfd = -1;
+	if (!opt.kcov)
+		return thread_body(t);
+	err = fz_kcov_open_remote(&t->kcov, 0x75000000U |
+				  ((__u32)getpid() & 0xffff) << 8 | t->id);
+	if (err)
+		fprintf(stderr, "fuzz: -K: no remote coverage (io-wq, SQPOLL): KCOV_REMOTE_ENABLE: %s\n",
+			strerror(-err));
+	err = pthread_create(&body, NULL, thread_body, t);
+	if (err) {
+		fprintf(stderr, "fuzz: SET-UP ERROR pthread_create: %s\n", strerror(err));
+		atomic_fetch_add(&nr_setup_errors, 1);
+	} else {
+		pthread_join(body, NULL);
+	}
+	fz_kcov_close_remote(&t->kcov);
 	return NULL;
 }
 
@@ -1216,6 +1250,8 @@ int main(int argc, char **argv)
 	}
 	if (opt.kcov) {
 		kcov_report(t0, " final");
+		fprintf(stderr, "fuzz: kcov remote (io-wq, SQPOLL): %ld PCs and %ld edges first seen there\n",
+			fz_kcov_remote_pcs(), fz_kcov_remote_edges());
 		fz_kcov_dump_pcs(stderr);
 		fz_kcov_dump_edges(stderr);
 	}
