@@ -142,6 +142,8 @@ $(B)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c bpf/ucmd.bpf.h $(B)/bpf/vmlinux_ucmd.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 $(B)/tests/bpf/swap_deny.bpf.o: tests/bpf/swap_allow.bpf.c	# it includes it
 $(B)/tests/bpf/rules_slow.bpf.o: bpf/rules.bpf.c	# it includes it
+$(B)/bpf/rules.bpf.o $(B)/bpf/lsm.bpf.o $(B)/tests/bpf/rules_slow.bpf.o: bpf/rules_cond.bpf.h
+$(B)/bpf/lsm.bpf.o: bpf/io_uring_compat.bpf.h
 $(B)/tests/bpf/churn_timer.bpf.o: bpf/timer.bpf.c	# it includes it
 $(B)/tests/bpf/tp_all.bpf.o $(B)/tests/guest/tracepoints: tests/bpf/tp_all.h
 # An object built without -g: no BTF (tests/guest/bpf-load-errors.sh).
@@ -189,7 +191,7 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
 LOADER_SRC := $(wildcard loader/*.c)
-$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
+$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h loader/lsm.h bpf/ucmd_rules_user.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(B)/bpf -DUCMD_LIBDIR='"$(ucmdlibdir)"' -DUCMD_VERSION='"$(VERSION)"' \
 		$(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c -lcap
@@ -243,7 +245,7 @@ $(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_ur
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/nvme-cmd $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh $(B)/tests/guest/readme-examples.cmds \
 	$(B)/stage/.installed $(B)/kit/.built
 

@@ -28,6 +28,7 @@
  *   ucmdctl policy unload rules
  */
 #include "ucmd.bpf.h"
+#include "rules_cond.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -92,90 +93,10 @@ static long rules_spin(__u64 i, void *ctx)
 #define rules_test_delay() do { } while (0)
 #endif
 
-/*
- * One load of @size bytes at @p + @off, unaligned: clang splits a C one
- * into byte loads (its BPF target does not assume unaligned access), the
- * verifier allows it where the architecture does. Each size has its own
- * bound, so that the load stays inside the 80 bytes the pointer covers.
- */
-static __always_inline bool load_field(const __u8 *p, __u32 off, __u32 size,
-				       __u64 *v)
-{
-	__u64 x;
-
-	switch (size) {
-	case 1:
-		if (off > UCMD_PAYLOAD_SQE128 - 1)
-			return false;
-		x = p[off];
-		break;
-	case 2:
-		if (off > UCMD_PAYLOAD_SQE128 - 2)
-			return false;
-		asm volatile("%0 = *(u16 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
-		break;
-	case 4:
-		if (off > UCMD_PAYLOAD_SQE128 - 4)
-			return false;
-		asm volatile("%0 = *(u32 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
-		break;
-	case 8:
-		if (off > UCMD_PAYLOAD_SQE128 - 8)
-			return false;
-		asm volatile("%0 = *(u64 *)(%1 + 0)" : "=r"(x) : "r"(p + off));
-		break;
-	default:
-		return false;
-	}
-	*v = x;
-	return true;
-}
-
-static __always_inline bool cond_holds(const struct ucmd_rule_cond *c,
-				       const __u8 *p, __u32 len)
-{
-	__u32 off = c->offset, size = c->size, shift;
-	__u64 v, val = c->value, bias;
-	__u8 cmp = c->cmp;
-
-	if (!p || size > 8 || off + size > len)
-		return false;			/* past the payload */
-	if (!load_field(p, off, size, &v))
-		return false;
-	shift = 64 - 8 * size;
-	if (c->flags & UCMD_COND_SIGNED)	/* little-endian: sign-extend */
-		v = (__s64)(v << shift) >> shift;
-	if (cmp == UCMD_CMP_MASK)
-		return v & val;
-	if (cmp == UCMD_CMP_EQ)
-		return v == val;
-	if (cmp == UCMD_CMP_NE)
-		return v != val;
-	/* signed order as unsigned order: flip both sign bits */
-	bias = (__u64)(c->flags & UCMD_COND_SIGNED) << 63;
-	v ^= bias;
-	val ^= bias;
-	switch (cmp) {
-	case UCMD_CMP_LT: return v < val;
-	case UCMD_CMP_LE: return v <= val;
-	case UCMD_CMP_GT: return v > val;
-	case UCMD_CMP_GE: return v >= val;
-	}
-	return false;
-}
-
 static bool rule_matches(const struct ucmd_rule *r, struct ucmd_bpf_ctx *req,
 			 const __u8 *p, __u32 len)
 {
-	if (!scope_matches(r, req))
-		return false;
-	for (int i = 0; i < UCMD_RULE_MAX_CONDS; i++) {
-		if (i >= r->nr_conds)
-			break;
-		if (!cond_holds(&r->conds[i], p, len))
-			return false;
-	}
-	return true;
+	return scope_matches(r, req) && conds_hold(r, p, len);
 }
 
 SEC("struct_ops/validate")

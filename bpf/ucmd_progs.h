@@ -120,6 +120,59 @@ struct ucmd_rule_default {
 	__u64	hits;
 };
 
+/*
+ * The LSM policy (bpf/lsm.bpf.c): the same rule sets, on the
+ * uring_cmd of any character device, on the LSM hook uring_cmd. Its
+ * "rules" map is keyed by device and cmd_op, its "devices" map holds the
+ * devices it polices; a device it does not hold is left alone.
+ */
+
+/**
+ * struct ucmd_lsm_key - key of the LSM policy's "rules" map
+ * @dev: the character device, as the kernel encodes a dev_t
+ *	 (MAJOR << 20 | MINOR, include/linux/kdev_t.h)
+ * @cmd_op: the cmd_op
+ */
+struct ucmd_lsm_key {
+	__u32	dev;
+	__u32	cmd_op;
+};
+
+/*
+ * struct ucmd_lsm_device.flags. By default a rule set with field
+ * conditions is judged only on an SQE the kernel copied before the hook
+ * ran (IOSQE_ASYNC): an SQE still in the SQ ring can be rewritten by the
+ * submitter between the hook's read and the driver's, so such a request
+ * is denied with -EPERM and counted in @unstable. UCMD_LSM_RING_SQE
+ * judges the ring's bytes instead: faster, and racy (docs/system.md,
+ * "Time of check, time of use").
+ */
+#define UCMD_LSM_RING_SQE	(1U << 0)
+
+/**
+ * struct ucmd_lsm_device - value of the LSM policy's "devices" hash map,
+ * whose key is the __u32 dev of struct ucmd_lsm_key
+ * @verdict: for a uring_cmd no rule decides: 0 (allow) or a negative
+ *	     errno (default deny)
+ * @flags: UCMD_LSM_*
+ * @hits: issues the default decided
+ * @allowed: issues allowed, by a rule or the default
+ * @denied: issues denied, by a rule or the default (@unstable included)
+ * @unstable: issues denied because a field rule would have read an SQE
+ *	      in the SQ ring (without UCMD_LSM_RING_SQE)
+ *
+ * The hook runs at every issue of a request: a request io_uring issues
+ * again from io-wq (after -EAGAIN) is counted, and decided, twice.
+ */
+struct ucmd_lsm_device {
+	__s32	verdict;
+	__u32	flags;
+	__u64	hits;
+	__u64	allowed;
+	__u64	denied;
+	__u64	unstable;
+};
+
 /**
  * struct ucmd_kv - payload of the key-value handler's ops (bpf/kv.bpf.c)
  * @key: the key

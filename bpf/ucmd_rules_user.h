@@ -17,16 +17,17 @@
 #include "ucmd_progs.h"
 
 /*
- * ucmd_rules_read() - the rule set of @cmd_op
- * Return: 0, -ENOENT if @cmd_op has none, or another -errno.
+ * ucmd_rules_read_key() - the rule set under @key: a __u32 cmd_op, or the
+ * LSM policy's struct ucmd_lsm_key (bpf/lsm.bpf.c)
+ * Return: 0, -ENOENT if @key has none, or another -errno.
  */
-static inline int ucmd_rules_read(int rules_fd, __u32 cmd_op,
-				  struct ucmd_rule_set *set)
+static inline int ucmd_rules_read_key(int rules_fd, const void *key,
+				      struct ucmd_rule_set *set)
 {
 	__u32 id, zero = 0;
 	int fd, err;
 
-	if (bpf_map_lookup_elem(rules_fd, &cmd_op, &id))
+	if (bpf_map_lookup_elem(rules_fd, key, &id))
 		return -errno;
 	fd = bpf_map_get_fd_by_id(id);
 	if (fd < 0)
@@ -36,8 +37,15 @@ static inline int ucmd_rules_read(int rules_fd, __u32 cmd_op,
 	return err;
 }
 
+/* ucmd_rules_read() - the rule set of @cmd_op (ucmd_rules_read_key()) */
+static inline int ucmd_rules_read(int rules_fd, __u32 cmd_op,
+				  struct ucmd_rule_set *set)
+{
+	return ucmd_rules_read_key(rules_fd, &cmd_op, set);
+}
+
 /*
- * ucmd_rules_write() - make @set the rule set of @cmd_op, in one update
+ * ucmd_rules_write_key() - make @set the rule set under @key, in one update
  *
  * The update of a map-of-maps from user space returns after an RCU grace
  * period (maybe_wait_bpf_programs(), kernel/bpf/syscall.c): once this
@@ -45,8 +53,8 @@ static inline int ucmd_rules_read(int rules_fd, __u32 cmd_op,
  *
  * Return: 0 or -errno (bpf_map_create(), bpf_map_update_elem()).
  */
-static inline int ucmd_rules_write(int rules_fd, __u32 cmd_op,
-				   const struct ucmd_rule_set *set)
+static inline int ucmd_rules_write_key(int rules_fd, const void *key,
+				       const struct ucmd_rule_set *set)
 {
 	__u32 zero = 0;
 	int fd, err = 0;
@@ -56,10 +64,17 @@ static inline int ucmd_rules_write(int rules_fd, __u32 cmd_op,
 	if (fd < 0)
 		return -errno;
 	if (bpf_map_update_elem(fd, &zero, set, BPF_ANY) ||
-	    bpf_map_update_elem(rules_fd, &cmd_op, &fd, BPF_ANY))
+	    bpf_map_update_elem(rules_fd, key, &fd, BPF_ANY))
 		err = -errno;
 	close(fd);
 	return err;
+}
+
+/* ucmd_rules_write() - make @set the rule set of @cmd_op */
+static inline int ucmd_rules_write(int rules_fd, __u32 cmd_op,
+				   const struct ucmd_rule_set *set)
+{
+	return ucmd_rules_write_key(rules_fd, &cmd_op, set);
 }
 
 #endif

@@ -30,6 +30,7 @@
 #include <json-c/json.h>
 
 #include "main.h"
+#include "lsm.h"
 
 /* The head of struct ucmd_ops (kmod/ucmd_bpf.c): its data members. */
 struct ucmd_ops_head {
@@ -376,6 +377,156 @@ static bool implements(struct bpf_object *obj, const char *member)
 	return found || !t;	/* no BTF to tell: leave it to the kernel */
 }
 
+/* Pin @obj's maps (not internal ones) as @dir/NAME; 0, or -1 (error line). */
+static int pin_maps(struct bpf_object *obj, const char *dir)
+{
+	char pin[PATH_MAX + 64];
+	struct bpf_map *map;
+	int err;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS || bpf_map__is_internal(map))
+			continue;
+		snprintf(pin, sizeof(pin), "%s/%s", dir, bpf_map__name(map));
+		err = bpf_map__pin(map, pin);
+		if (err) {
+			p_err("pin %s: %s", pin, strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * load OBJ, for an object with a BPF LSM program (bpf/lsm.bpf.c): no
+ * ucmd.ko needed. Attached through its own link (bpf_program__attach()),
+ * pinned as UCMD_BPFFS_DIR/NAME/link with its maps beside it; NAME is the
+ * object's name ("lsm") unless 'name' says otherwise.
+ */
+static int lsm_load(struct bpf_object *obj, const char *arg, const char *path,
+		    const char *name, bool has_default)
+{
+	char dir[PATH_MAX], pin[PATH_MAX + 64];
+	struct bpf_link *link = NULL;
+	struct bpf_program *prog;
+	struct stat st;
+	int err;
+
+	if (has_default) {
+		p_err("'default': the LSM policy's default is per device (%s rule default VERDICT device PATH)",
+		      bin_name);
+		return -1;
+	}
+	if (!name)
+		name = bpf_object__name(obj);
+	if (!lsm_check_active() || check_bpffs())
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, name);
+	if (!stat(dir, &st)) {
+		p_err("'%s' is already loaded (%s exists; unload it first)", name, dir);
+		return -1;
+	}
+	libbpf_capture(true);
+	err = bpf_object__load(obj);
+	libbpf_capture(false);
+	if (err) {
+		if (!load_privilege_error(path))
+			load_failed(path, err);
+		return -1;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_LSM)
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link) {
+			p_err("'%s': attach %s: %s", arg, bpf_program__name(prog), strerror(errno));
+			return -1;
+		}
+		break;
+	}
+	if (mkdir(dir, 0700)) {
+		p_err("mkdir %s: %s", dir, strerror(errno));
+		goto err_detach;
+	}
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	err = bpf_link__pin(link, pin);
+	if (err) {
+		p_err("pin %s: %s", pin, strerror(-err));
+		goto err_unpin;
+	}
+	if (pin_maps(obj, dir))
+		goto err_unpin;
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "pinned", json_object_new_string(dir));
+		json_object_object_add(o, "lsm", json_object_new_boolean(1));
+		json_print(o);
+	} else {
+		printf("attached %s (BPF LSM, the uring_cmd of every device it lists), pinned at %s\n",
+		       name, dir);
+	}
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	return 0;
+
+err_unpin:
+	remove_pins(dir);
+err_detach:
+	bpf_link__destroy(link);
+	return -1;
+}
+
+/* Is @name an LSM policy's pin directory (its link a tracing link)? */
+static bool lsm_pinned(const char *name, int *link_fd)
+{
+	char pin[PATH_MAX];
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+	int fd;
+
+	snprintf(pin, sizeof(pin), "%s/%s/link", UCMD_BPFFS_DIR, name);
+	fd = bpf_obj_get(pin);
+	if (fd < 0)
+		return false;
+	if (bpf_link_get_info_by_fd(fd, &li, &len) || li.type != BPF_LINK_TYPE_TRACING) {
+		close(fd);
+		return false;
+	}
+	*link_fd = fd;
+	return true;
+}
+
+/*
+ * unload NAME of an LSM policy: a tracing link has no detach
+ * (bpf_tracing_link_lops), so the pins go and the last reference with
+ * them; return once the program is freed, after it left the hook.
+ */
+static int lsm_unload(const char *name, int fd)
+{
+	char dir[PATH_MAX];
+	struct inst_ids ids;
+
+	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, name);
+	if (inst_ids_collect(fd, &ids))
+		ids.nr_maps = ids.nr_progs = 0;
+	remove_pins(dir);
+	close(fd);
+	if (inst_wait_released(&ids, false, name))
+		return -1;
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "detached", json_object_new_boolean(1));
+		json_print(o);
+	} else {
+		printf("detached %s\n", name);
+	}
+	return 0;
+}
+
 static int do_load(int argc, char **argv)
 {
 	char path[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 64];
@@ -416,20 +567,26 @@ static int do_load(int argc, char **argv)
 		p_err("name must be 1-%d characters, no '/'", UCMD_NAME_LEN - 1);
 		return -1;
 	}
-	if (!module_loaded()) {
-		p_err("the ucmd module is not loaded (no /sys/class/misc/%s)", UCMD_DEV_NAME);
+	if (resolve_obj(argv[0], path, sizeof(path)))
 		return -1;
-	}
-	if (!bpf_available(why, sizeof(why))) {
-		p_err("ucmd.ko cannot take BPF policies or handlers: %s", why);
-		return -1;
-	}
-	if (resolve_obj(argv[0], path, sizeof(path)) || check_bpffs())
-		return -1;
-
 	obj = open_obj(path);
 	if (!obj)
 		return -1;
+	if (obj_is_lsm(obj)) {
+		err = lsm_load(obj, argv[0], path, name, has_default);
+		bpf_object__close(obj);
+		return err;
+	}
+	if (!module_loaded()) {
+		p_err("the ucmd module is not loaded (no /sys/class/misc/%s)", UCMD_DEV_NAME);
+		goto err_close;
+	}
+	if (!bpf_available(why, sizeof(why))) {
+		p_err("ucmd.ko cannot take BPF policies or handlers: %s", why);
+		goto err_close;
+	}
+	if (check_bpffs())
+		goto err_close;
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS) {
 			st_map = map;
@@ -523,16 +680,8 @@ static int do_load(int argc, char **argv)
 		p_err("pin %s: %s", pin, strerror(-err));
 		goto err_unpin;
 	}
-	bpf_object__for_each_map(map, obj) {
-		if (map == st_map || bpf_map__is_internal(map))
-			continue;
-		snprintf(pin, sizeof(pin), "%s/%s", dir, bpf_map__name(map));
-		err = bpf_map__pin(map, pin);
-		if (err) {
-			p_err("pin %s: %s", pin, strerror(-err));
-			goto err_unpin;
-		}
-	}
+	if (pin_maps(obj, dir))
+		goto err_unpin;
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
@@ -668,6 +817,8 @@ static int do_unload(int argc, char **argv)
 		p_err("usage: %s %s unload NAME", bin_name, kind_word);
 		return -1;
 	}
+	if (lsm_pinned(argv[0], &fd))
+		return lsm_unload(argv[0], fd);
 	found = find_instance(argv[0], &inst);
 	if (found < 0)
 		return -1;

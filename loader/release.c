@@ -154,6 +154,10 @@ int inst_ids_collect(int link_fd, struct inst_ids *ids)
 	memset(ids, 0, sizeof(*ids));
 	if (bpf_link_get_info_by_fd(link_fd, &li, &len))
 		return -errno;
+	if (li.type == BPF_LINK_TYPE_TRACING) {	/* an LSM policy: one program */
+		err = ids_add(ids, false, li.prog_id);
+		return err ? err : add_prog_maps(ids, li.prog_id);
+	}
 	if (li.type != BPF_LINK_TYPE_STRUCT_OPS)
 		return -EINVAL;
 	fd = bpf_map_get_fd_by_id(li.struct_ops.map_id);

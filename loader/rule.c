@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "main.h"
+#include "lsm.h"
 
 static const char *const cmp_names[] = {
 	[UCMD_CMP_EQ] = "eq", [UCMD_CMP_NE] = "ne", [UCMD_CMP_LT] = "lt",
@@ -50,6 +51,16 @@ struct rule_args {
 	const char *policy;
 	struct ucmd_rule rule;
 	const char *cgroup;	/* the PATH given, for messages */
+	/* The LSM policy (bpf/lsm.bpf.c): 'device PATH', its ops. */
+	const char *device;
+	__u32 dev;
+	struct lsm_op op;	/* nr_ops 0: just cmd_op */
+};
+
+/* A rules map's key: the cmd_op, or for the LSM policy (device, cmd_op). */
+union rules_key {
+	__u32 cmd_op;
+	struct ucmd_lsm_key lsm;
 };
 
 /* cgroup v2 PATH -> its id (the kernfs node id) and depth below the root. */
@@ -115,6 +126,11 @@ static int parse_field(__u32 cmd_op, const char *s, struct ucmd_rule_cond *c)
 	long idx = -1;
 	int id;
 
+	if (!strchr(s, ':')) {
+		id = lsm_field(cmd_op, s, c);
+		if (id)
+			return id > 0 ? 0 : -1;
+	}
 	if (strchr(s, ':')) {
 		off = strtoul(s, &end, 0);
 		if (end == s || *end != ':')
@@ -263,8 +279,26 @@ static int parse_rule(int argc, char **argv, struct rule_args *r, bool verdict)
 		p_err("missing OP");
 		return -1;
 	}
-	if (parse_cmd_op(argv[0], &r->cmd_op))
+	switch (lsm_parse_op(argv[0], &r->op)) {
+	case 1:
+		r->cmd_op = r->op.cmd_ops[0];
+		if (r->op.has_opcode) {	/* "opcode eq N", the first condition */
+			ru->conds[0].offset = 0;
+			ru->conds[0].size = 1;
+			ru->conds[0].cmp = UCMD_CMP_EQ;
+			ru->conds[0].value = r->op.opcode;
+			ru->nr_conds = 1;
+		}
+		break;
+	case 0:
+		if (parse_cmd_op(argv[0], &r->cmd_op))
+			return -1;
+		r->op.cmd_ops[0] = r->cmd_op;
+		r->op.nr_ops = 1;
+		break;
+	default:
 		return -1;
+	}
 	argc--, argv++;
 	if (verdict) {
 		if (argc < 1) {
@@ -278,7 +312,7 @@ static int parse_rule(int argc, char **argv, struct rule_args *r, bool verdict)
 			argc--, argv++;
 			if (argc && strcmp(argv[0], "uid") && strcmp(argv[0], "gid") &&
 			    strcmp(argv[0], "cgroup") && strcmp(argv[0], "if") &&
-			    strcmp(argv[0], "policy")) {
+			    strcmp(argv[0], "policy") && strcmp(argv[0], "device")) {
 				int e = errno_parse(argv[0]);
 
 				if (e <= 0 || e > 511) {
@@ -344,12 +378,18 @@ static int parse_rule(int argc, char **argv, struct rule_args *r, bool verdict)
 			r->cgroup = argv[1];
 		} else if (!strcmp(kw, "policy")) {
 			r->policy = argv[1];
+		} else if (!strcmp(kw, "device") && !r->device) {
+			if (lsm_parse_device(argv[1], &r->dev))
+				return -1;
+			r->device = argv[1];
 		} else {
 			p_err("unexpected '%s'", kw);
 			return -1;
 		}
 		argc -= 2, argv += 2;
 	}
+	if (r->device && !strcmp(r->policy, "rules"))
+		r->policy = "lsm";	/* 'device': the LSM policy's rule */
 	return 0;
 }
 
@@ -378,61 +418,154 @@ static bool same_rule(const struct ucmd_rule *a, const struct ucmd_rule *b)
 	       !memcmp(a->conds, b->conds, a->nr_conds * sizeof(a->conds[0]));
 }
 
-/* rule add (@add) or rule del: one read and one write of the op's set. */
-static int edit_rule(int argc, char **argv, bool add)
+/*
+ * Open @r's policy's "rules" map and check it takes @r's key: the LSM
+ * policy's (device, cmd_op) with 'device', a ucmd policy's cmd_op
+ * without. The fd, or -1 after an error line.
+ */
+static int open_rules(const struct rule_args *r)
 {
-	struct ucmd_rule_set set = { 0 };
-	struct rule_args r;
-	unsigned int i, at;
-	int fd, err;
+	struct bpf_map_info mi = {};
+	__u32 len = sizeof(mi);
+	int fd = open_map(r->policy, "rules");
 
-	if (parse_rule(argc, argv, &r, add))
-		return -1;
-	fd = open_map(r.policy, "rules");
 	if (fd < 0)
 		return -1;
-	if (ucmd_rules_read(fd, r.cmd_op, &set))
+	if (bpf_map_get_info_by_fd(fd, &mi, &len)) {
+		p_err("rules map of '%s': %s", r->policy, strerror(errno));
+	} else if (mi.key_size == sizeof(struct ucmd_lsm_key) && !r->device) {
+		p_err("policy '%s' is an LSM policy: its rules name a device (device PATH)",
+		      r->policy);
+	} else if (mi.key_size == sizeof(__u32) && r->device) {
+		p_err("'device %s': policy '%s' polices /dev/ucmd only (devices: %s policy load lsm)",
+		      r->device, r->policy, bin_name);
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* An LSM policy's device entry, added (default allow) if absent. */
+static int lsm_device_add(const char *policy, __u32 dev)
+{
+	struct ucmd_lsm_device d = { 0 };
+	int fd = open_map(policy, "devices"), err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (bpf_map_update_elem(fd, &dev, &d, BPF_NOEXIST) && errno != EEXIST) {
+		p_err("update devices: %s", strerror(errno));
+		err = -1;
+	}
+	close(fd);
+	return err;
+}
+
+/* rule add (@add) or rule del of one cmd_op: one read and one write. */
+static int edit_op(int fd, const struct rule_args *r, __u32 cmd_op, bool add)
+{
+	struct ucmd_rule_set set = { 0 };
+	union rules_key key = { 0 };
+	unsigned int i, at;
+	int err;
+
+	if (r->device) {
+		key.lsm.dev = r->dev;
+		key.lsm.cmd_op = cmd_op;
+	} else {
+		key.cmd_op = cmd_op;
+	}
+	if (ucmd_rules_read_key(fd, &key, &set))
 		set.nr_rules = 0;
-	for (i = 0; i < set.nr_rules && !same_rule(&set.rules[i], &r.rule); i++)
+	for (i = 0; i < set.nr_rules && !same_rule(&set.rules[i], &r->rule); i++)
 		;
 	if (!add) {
 		if (i == set.nr_rules) {
-			p_err("no such rule for cmd_op 0x%08x (see '%s rule list')",
-			      r.cmd_op, bin_name);
-			close(fd);
+			p_err("no such rule for cmd_op 0x%08x%s%s (see '%s rule list%s%s')",
+			      cmd_op, r->device ? " on " : "", r->device ? r->device : "",
+			      bin_name, r->device ? " policy " : "", r->device ? r->policy : "");
 			return -1;
 		}
 		memmove(&set.rules[i], &set.rules[i + 1],
 			(set.nr_rules - i - 1) * sizeof(set.rules[0]));
 		set.nr_rules--;
 	} else if (i < set.nr_rules) {
-		set.rules[i] = r.rule;		/* new verdict, hits from 0 */
+		set.rules[i] = r->rule;		/* new verdict, hits from 0 */
 	} else {
 		if (set.nr_rules == UCMD_RULES_PER_OP) {
 			p_err("cmd_op 0x%08x has %d rules already (UCMD_RULES_PER_OP)",
-			      r.cmd_op, UCMD_RULES_PER_OP);
-			close(fd);
+			      cmd_op, UCMD_RULES_PER_OP);
 			return -1;
 		}
 		/* Scoped rules first, each group in the order added. */
 		at = set.nr_rules;
-		if (r.rule.scope != UCMD_SCOPE_ANY)
+		if (r->rule.scope != UCMD_SCOPE_ANY)
 			for (at = 0; at < set.nr_rules &&
 			     set.rules[at].scope != UCMD_SCOPE_ANY; at++)
 				;
 		memmove(&set.rules[at + 1], &set.rules[at],
 			(set.nr_rules - at) * sizeof(set.rules[0]));
-		set.rules[at] = r.rule;
+		set.rules[at] = r->rule;
 		set.nr_rules++;
 	}
-	err = set.nr_rules ? ucmd_rules_write(fd, r.cmd_op, &set) :
-			     (bpf_map_delete_elem(fd, &r.cmd_op) ? -errno : 0);
-	close(fd);
+	err = set.nr_rules ? ucmd_rules_write_key(fd, &key, &set) :
+			     (bpf_map_delete_elem(fd, &key) ? -errno : 0);
 	if (err)
 		p_err("update rules: %s", strerror(-err));
-	else if (json_output)
-		json_print(NULL);	/* "null", as bpftool -j on success */
 	return err ? -1 : 0;
+}
+
+/*
+ * After a rule with field conditions on a device: what those conditions
+ * read, and the race if the device judges the SQ ring's bytes.
+ */
+static void lsm_stable_note(const struct rule_args *r)
+{
+	struct ucmd_lsm_device d = { 0 };
+	int fd = open_map(r->policy, "devices");
+
+	if (fd < 0)
+		return;
+	bpf_map_lookup_elem(fd, &r->dev, &d);
+	close(fd);
+	if (d.flags & UCMD_LSM_RING_SQE)
+		fprintf(stderr, "Warning: %s judges field conditions on the SQ ring's bytes ('sqe ring'): the submitter can rewrite them after the check, before the driver reads them, and pass this rule (docs/system.md)\n",
+			r->device);
+	else
+		fprintf(stderr, "Note: field conditions are judged only on SQEs io_uring copied before the check (IOSQE_ASYNC); %s's other submissions of this op get EPERM (counted as unstable in 'rule list')\n",
+			r->device);
+}
+
+/*
+ * rule add (@add) or rule del. A named NVMe opcode is two cmd_ops (plain
+ * and vectored), each its own set, written one after the other.
+ */
+static int edit_rule(int argc, char **argv, bool add)
+{
+	struct rule_args r;
+	int fd, err = 0;
+
+	if (parse_rule(argc, argv, &r, add))
+		return -1;
+	if (!r.device && lsm_op_name(r.cmd_op)) {
+		p_err("'%s' is another driver's cmd_op: name the device it goes to (device PATH)",
+		      argv[0]);
+		return -1;
+	}
+	fd = open_rules(&r);
+	if (fd < 0)
+		return -1;
+	if (r.device && add && lsm_device_add(r.policy, r.dev))
+		err = -1;
+	for (int i = 0; !err && i < r.op.nr_ops; i++)
+		err = edit_op(fd, &r, r.op.cmd_ops[i], add);
+	close(fd);
+	if (!err && add && r.device && r.rule.nr_conds)
+		lsm_stable_note(&r);
+	if (!err && json_output)
+		json_print(NULL);	/* "null", as bpftool -j on success */
+	return err;
 }
 
 static int do_add(int argc, char **argv)
@@ -486,26 +619,76 @@ int parse_verdict(int argc, char **argv, int *verdict)
 	return -1;
 }
 
+/*
+ * rule default VERDICT device PATH [sqe { copied | ring }]: an LSM
+ * policy's device entry, its counters kept.
+ */
+static int lsm_default(const char *policy, const char *device, int verdict,
+		       const char *sqe)
+{
+	struct ucmd_lsm_device d = { 0 };
+	__u32 dev;
+	int fd, err = 0;
+
+	if (lsm_parse_device(device, &dev))
+		return -1;
+	fd = open_map(policy, "devices");
+	if (fd < 0)
+		return -1;
+	bpf_map_lookup_elem(fd, &dev, &d);
+	d.verdict = verdict;
+	if (sqe && !strcmp(sqe, "ring"))
+		d.flags |= UCMD_LSM_RING_SQE;
+	else if (sqe)
+		d.flags &= ~UCMD_LSM_RING_SQE;
+	if (bpf_map_update_elem(fd, &dev, &d, BPF_ANY)) {
+		p_err("update devices: %s", strerror(errno));
+		err = -1;
+	}
+	close(fd);
+	if (!err && sqe && !strcmp(sqe, "ring"))
+		fprintf(stderr, "Warning: %s: field conditions now read the SQ ring, which the submitter can rewrite between the check and the driver's read (docs/system.md)\n",
+			device);
+	return err;
+}
+
 static int do_default(int argc, char **argv)
 {
-	const char *policy = "rules";
+	const char *policy = NULL, *device = NULL, *sqe = NULL;
 	int verdict, n, fd, ret;
 
 	n = parse_verdict(argc, argv, &verdict);
 	if (n < 0)
 		return -1;
 	argc -= n, argv += n;
-	if (argc == 2 && !strcmp(argv[0], "policy")) {
-		policy = argv[1];
-	} else if (argc) {
-		p_err("unexpected '%s'", argv[0]);
+	while (argc) {
+		if (argc >= 2 && !strcmp(argv[0], "policy") && !policy) {
+			policy = argv[1];
+		} else if (argc >= 2 && !strcmp(argv[0], "device") && !device) {
+			device = argv[1];
+		} else if (argc >= 2 && !strcmp(argv[0], "sqe") && !sqe &&
+			   (!strcmp(argv[1], "ring") || !strcmp(argv[1], "copied"))) {
+			sqe = argv[1];
+		} else {
+			p_err("unexpected '%s'%s", argv[0], !strcmp(argv[0], "sqe") ?
+			      " (sqe copied | sqe ring)" : "");
+			return -1;
+		}
+		argc -= 2, argv += 2;
+	}
+	if (sqe && !device) {
+		p_err("'sqe %s': only for a device (device PATH)", sqe);
 		return -1;
 	}
-	fd = open_map(policy, "defaults");
-	if (fd < 0)
-		return -1;
-	ret = rules_set_default(fd, verdict);
-	close(fd);
+	if (device)
+		ret = lsm_default(policy ? policy : "lsm", device, verdict, sqe);
+	else {
+		fd = open_map(policy ? policy : "rules", "defaults");
+		if (fd < 0)
+			return -1;
+		ret = rules_set_default(fd, verdict);
+		close(fd);
+	}
 	if (!ret && json_output)
 		json_print(NULL);
 	return ret;
@@ -521,7 +704,7 @@ static void field_name(__u32 cmd_op, const struct ucmd_rule_cond *c, char *buf, 
 	const struct btf_type *t;
 
 	snprintf(buf, len, "%u:%u", c->offset, c->size);
-	if (id < 0)
+	if (lsm_field_name(cmd_op, c, buf, len) || id < 0)
 		return;
 	t = btf__type_by_id(btf, id);
 	m = btf_members(t);
@@ -561,10 +744,18 @@ static const char *verdict_str(int verdict, char *buf, size_t len)
 	return buf;
 }
 
+/* The name of @cmd_op: ucmd's, or another driver's. */
+static const char *op_name(__u32 cmd_op)
+{
+	const char *name = lsm_op_name(cmd_op);
+
+	return name ? name : cmd_op_name(cmd_op);
+}
+
 static struct json_object *rule_json(__u32 cmd_op, const struct ucmd_rule *ru)
 {
 	struct json_object *o = json_object_new_object(), *conds;
-	const char *name = cmd_op_name(cmd_op);
+	const char *name = op_name(cmd_op);
 
 	json_object_object_add(o, "cmd_op", json_object_new_uint64(cmd_op));
 	json_object_object_add(o, "op", json_object_new_string(name ? name : ""));
@@ -600,7 +791,7 @@ static struct json_object *rule_json(__u32 cmd_op, const struct ucmd_rule *ru)
 
 static void print_rule(__u32 cmd_op, const struct ucmd_rule *ru)
 {
-	const char *name = cmd_op_name(cmd_op);
+	const char *name = op_name(cmd_op);
 	char scope[32], v[32];
 
 	if (ru->scope == UCMD_SCOPE_ANY)
@@ -625,12 +816,96 @@ static void print_rule(__u32 cmd_op, const struct ucmd_rule *ru)
 	printf("  hits %llu\n", (unsigned long long)ru->hits);
 }
 
+/*
+ * rule list of an LSM policy (@fd its "rules" map, closed here): each
+ * device with its default and counts, then each rule with its device.
+ */
+static int lsm_list(int fd, const char *policy)
+{
+	struct json_object *devs = NULL, *arr = NULL, *top;
+	struct ucmd_lsm_key k, nk, *kp = NULL;
+	__u32 dev, ndev, *dp = NULL;
+	int dfd = open_map(policy, "devices"), n = 0;
+	char v[32], name[PATH_MAX];
+
+	if (dfd < 0) {
+		close(fd);
+		return -1;
+	}
+	if (json_output) {
+		devs = json_object_new_array();
+		arr = json_object_new_array();
+	}
+	while (!bpf_map_get_next_key(dfd, dp, &ndev)) {
+		struct ucmd_lsm_device d;
+
+		dev = ndev;
+		dp = &dev;
+		if (bpf_map_lookup_elem(dfd, &dev, &d))
+			continue;
+		lsm_dev_str(dev, name, sizeof(name));
+		if (devs) {
+			struct json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "device", json_object_new_string(name));
+			json_object_object_add(o, "dev", json_object_new_uint64(dev));
+			json_object_object_add(o, "verdict", json_object_new_int(d.verdict));
+			json_object_object_add(o, "sqe", json_object_new_string(
+						       d.flags & UCMD_LSM_RING_SQE ? "ring" : "copied"));
+			json_object_object_add(o, "hits", json_object_new_uint64(d.hits));
+			json_object_object_add(o, "allowed", json_object_new_uint64(d.allowed));
+			json_object_object_add(o, "denied", json_object_new_uint64(d.denied));
+			json_object_object_add(o, "unstable", json_object_new_uint64(d.unstable));
+			json_object_array_add(devs, o);
+		} else {
+			printf("device %s (%u:%u) default %s  hits %llu  allowed %llu  denied %llu  unstable %llu  sqe %s\n",
+			       name, dev >> 20, dev & 0xfffff, verdict_str(d.verdict, v, sizeof(v)),
+			       (unsigned long long)d.hits, (unsigned long long)d.allowed,
+			       (unsigned long long)d.denied, (unsigned long long)d.unstable,
+			       d.flags & UCMD_LSM_RING_SQE ? "ring" : "copied");
+		}
+	}
+	close(dfd);
+	while (!bpf_map_get_next_key(fd, kp, &nk)) {
+		struct ucmd_rule_set set;
+
+		k = nk;
+		kp = &k;
+		if (ucmd_rules_read_key(fd, &k, &set))
+			continue;
+		lsm_dev_str(k.dev, name, sizeof(name));
+		for (unsigned int i = 0; i < set.nr_rules && i < UCMD_RULES_PER_OP; i++, n++) {
+			if (arr) {
+				struct json_object *o = rule_json(k.cmd_op, &set.rules[i]);
+
+				json_object_object_add(o, "device", json_object_new_string(name));
+				json_object_array_add(arr, o);
+			} else {
+				printf("%-12s ", name);
+				print_rule(k.cmd_op, &set.rules[i]);
+			}
+		}
+	}
+	close(fd);
+	if (arr) {
+		top = json_object_new_object();
+		json_object_object_add(top, "devices", devs);
+		json_object_object_add(top, "rules", arr);
+		json_print(top);
+	} else if (!n) {
+		printf("no rules\n");
+	}
+	return 0;
+}
+
 static int do_list(int argc, char **argv)
 {
 	struct ucmd_rule_default def = { 0 };
 	struct json_object *arr = NULL, *top;
 	const char *policy = "rules";
 	__u32 key, next, *prev = NULL, zero = 0;
+	struct bpf_map_info mi = {};
+	__u32 mlen = sizeof(mi);
 	int fd, dfd, n = 0;
 	char v[32];
 
@@ -643,6 +918,9 @@ static int do_list(int argc, char **argv)
 	fd = open_map(policy, "rules");
 	if (fd < 0)
 		return -1;
+	if (!bpf_map_get_info_by_fd(fd, &mi, &mlen) &&
+	    mi.key_size == sizeof(struct ucmd_lsm_key))
+		return lsm_list(fd, policy);
 	dfd = open_map(policy, "defaults");
 	if (dfd < 0) {
 		close(fd);
@@ -688,9 +966,9 @@ static int do_list(int argc, char **argv)
 static int rule_help(int argc, char **argv)
 {
 	fprintf(stderr,
-		"Usage: %s rule add OP { allow | deny [ERRNO] } [SCOPE] [if FIELD CMP VALUE]... [policy NAME]\n"
-		"       %s rule del OP [SCOPE] [if FIELD CMP VALUE]... [policy NAME]\n"
-		"       %s rule default { allow | deny [ERRNO] } [policy NAME]\n"
+		"Usage: %s rule add OP { allow | deny [ERRNO] } [SCOPE] [if FIELD CMP VALUE]... [device PATH] [policy NAME]\n"
+		"       %s rule del OP [SCOPE] [if FIELD CMP VALUE]... [device PATH] [policy NAME]\n"
+		"       %s rule default { allow | deny [ERRNO] } [device PATH [sqe { copied | ring }]] [policy NAME]\n"
 		"       %s rule list [policy NAME]\n"
 		"       OP    := { nop | echo | delay | sum | read | write | ... | CMD_OP_NUMBER }\n"
 		"       SCOPE := { uid UID | gid GID | cgroup PATH }\n"
@@ -699,9 +977,16 @@ static int rule_help(int argc, char **argv)
 		"  The first rule of OP whose scope matches and whose conditions all\n"
 		"  hold decides; scoped rules come before rules for anyone. No rule:\n"
 		"  the default (allow unless set). deny without ERRNO is EPERM. At most\n"
-		"  %d rules per op, %d conditions per rule. NAME defaults to 'rules'.\n",
+		"  %d rules per op, %d conditions per rule. NAME defaults to 'rules'.\n"
+		"  With 'device PATH' the rule is the LSM policy's ('%s policy load lsm':\n"
+		"  any character device's uring_cmd, BPF LSM), NAME 'lsm'; OP may then\n"
+		"  be nvme_io, nvme_admin (and _vec), nvme_io_OPCODE, nvme_admin_OPCODE\n"
+		"  (nvme_admin_format, nvme_io_read...), ublk_* or a number, FIELD a\n"
+		"  field of struct nvme_uring_cmd (opcode nsid cdw10...) or\n"
+		"  ublksrv_ctrl_cmd. Field conditions judge only SQEs io_uring copied\n"
+		"  (IOSQE_ASYNC) unless the device has 'sqe ring' (racy).\n",
 		bin_name, bin_name, bin_name, bin_name, UCMD_RULES_PER_OP,
-		UCMD_RULE_MAX_CONDS);
+		UCMD_RULE_MAX_CONDS, bin_name);
 	return 0;
 }
 
