@@ -31,19 +31,20 @@ static __always_inline __u32 ucmd_cmd_len(struct io_uring_cmd *ioucmd)
 }
 
 /*
- * Whether @sqe lies in the ring's shared SQE array (the submitter can
+ * Whether ioucmd->sqe lies in the ring's shared SQE array (the submitter can
  * still write it) rather than in a copy io_uring made (async_data: at
  * prep for IOSQE_ASYNC on 6.12, when the request goes async on 7.x).
  */
-static __always_inline bool ucmd_sqe_in_ring(struct io_uring_cmd *ioucmd,
-					     const struct io_uring_sqe *sqe)
+static __always_inline bool ucmd_sqe_in_ring(struct io_uring_cmd *ioucmd)
 {
 	struct io_kiocb *req = (void *)ioucmd;
+	/* a scalar: the verifier allows no arithmetic on the BTF pointer */
+	unsigned long sqe = (unsigned long)BPF_CORE_READ(ioucmd, sqe);
 	unsigned long base = (unsigned long)BPF_CORE_READ(req, ctx, sq_sqes);
 	unsigned long size = (unsigned long)BPF_CORE_READ(req, ctx, sq_entries) <<
 			     (ucmd_ring_sqe128(ioucmd) ? 7 : 6);
 
-	return (unsigned long)sqe - base < size;
+	return sqe - base < size;
 }
 
 #endif

@@ -19,6 +19,24 @@ static __always_inline bool load_field(const __u8 *p, __u32 off, __u32 size,
 {
 	__u64 x;
 
+#ifdef UCMD_COND_BYTEWISE
+	/*
+	 * @p on the stack (lsm.bpf.c): the verifier wants stack loads
+	 * aligned, so the field is put together a byte at a time.
+	 */
+	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+	    off > UCMD_PAYLOAD_SQE128 - size)
+		return false;
+	x = 0;
+	for (__u32 i = 0; i < 8; i++) {
+		if (i >= size)
+			break;
+		x |= (__u64)p[(off + i) & (UCMD_PAYLOAD_SQE128 * 2 - 1)] << (8 * i);
+	}
+	*v = x;
+	return true;
+#endif
+
 	switch (size) {
 	case 1:
 		if (off > UCMD_PAYLOAD_SQE128 - 1)
