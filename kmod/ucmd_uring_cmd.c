@@ -421,17 +421,16 @@ static __always_inline int __ucmd_uring_cmd(struct io_uring_cmd *cmd,
  * thread are created by the ring's task and inherit its common handle
  * (kcov_task_init()), so the issues they run are recorded in the buffer of
  * the task that asked for them, as vhost's workers do (vhost_worker()).
- * Handle 0 (every task that did not ask) records nothing; a kernel
- * without CONFIG_KCOV compiles this out.
+ * Handle 0 (every task that did not ask) finds no buffer and records
+ * nothing; a kernel without CONFIG_KCOV compiles this out.
  */
 static noinline int ucmd_uring_cmd_kcov(struct io_uring_cmd *cmd,
 					unsigned int issue_flags)
 {
-	u64 handle = kcov_common_handle();
+	/* u64 up to 6.x, struct kcov_common_handle_id in 7.x */
+	__auto_type handle = kcov_common_handle();
 	int ret;
 
-	if (!handle)
-		return __ucmd_uring_cmd(cmd, issue_flags);
 	kcov_remote_start_common(handle);
 	ret = __ucmd_uring_cmd(cmd, issue_flags);
 	kcov_remote_stop();
