@@ -377,24 +377,38 @@ static bool implements(struct bpf_object *obj, const char *member)
 	return found || !t;	/* no BTF to tell: leave it to the kernel */
 }
 
-/* Pin @obj's maps (not internal ones) as @dir/NAME; 0, or -1 (error line). */
-static int pin_maps(struct bpf_object *obj, const char *dir)
+/*
+ * Pin an attached instance under @dir: @link as @dir/link, @obj's maps
+ * (not struct_ops or internal ones) as @dir/NAME. 0, or -1 after an error
+ * line with nothing left pinned.
+ */
+static int pin_instance(struct bpf_object *obj, struct bpf_link *link, const char *dir)
 {
 	char pin[PATH_MAX + 64];
 	struct bpf_map *map;
 	int err;
 
+	if (mkdir(dir, 0700)) {
+		p_err("mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	snprintf(pin, sizeof(pin), "%s/link", dir);
+	err = bpf_link__pin(link, pin);
+	if (err)
+		goto fail;
 	bpf_object__for_each_map(map, obj) {
 		if (bpf_map__type(map) == BPF_MAP_TYPE_STRUCT_OPS || bpf_map__is_internal(map))
 			continue;
 		snprintf(pin, sizeof(pin), "%s/%s", dir, bpf_map__name(map));
 		err = bpf_map__pin(map, pin);
-		if (err) {
-			p_err("pin %s: %s", pin, strerror(-err));
-			return -1;
-		}
+		if (err)
+			goto fail;
 	}
 	return 0;
+fail:
+	p_err("pin %s: %s", pin, strerror(-err));
+	remove_pins(dir);
+	return -1;
 }
 
 /*
@@ -406,7 +420,7 @@ static int pin_maps(struct bpf_object *obj, const char *dir)
 static int lsm_load(struct bpf_object *obj, const char *arg, const char *path,
 		    const char *name, bool has_default)
 {
-	char dir[PATH_MAX], pin[PATH_MAX + 64];
+	char dir[PATH_MAX];
 	struct bpf_link *link = NULL;
 	struct bpf_program *prog;
 	struct stat st;
@@ -444,18 +458,8 @@ static int lsm_load(struct bpf_object *obj, const char *arg, const char *path,
 		}
 		break;
 	}
-	if (mkdir(dir, 0700)) {
-		p_err("mkdir %s: %s", dir, strerror(errno));
+	if (pin_instance(obj, link, dir))
 		goto err_detach;
-	}
-	snprintf(pin, sizeof(pin), "%s/link", dir);
-	err = bpf_link__pin(link, pin);
-	if (err) {
-		p_err("pin %s: %s", pin, strerror(-err));
-		goto err_unpin;
-	}
-	if (pin_maps(obj, dir))
-		goto err_unpin;
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
@@ -471,8 +475,6 @@ static int lsm_load(struct bpf_object *obj, const char *arg, const char *path,
 	bpf_link__destroy(link);
 	return 0;
 
-err_unpin:
-	remove_pins(dir);
 err_detach:
 	bpf_link__destroy(link);
 	return -1;
@@ -529,7 +531,7 @@ static int lsm_unload(const char *name, int fd)
 
 static int do_load(int argc, char **argv)
 {
-	char path[PATH_MAX], dir[PATH_MAX], pin[PATH_MAX + 64];
+	char path[PATH_MAX], dir[PATH_MAX];
 	char why[256];
 	struct bpf_map *map, *st_map = NULL;
 	struct ucmd_ops_head *head;
@@ -670,18 +672,8 @@ static int do_load(int argc, char **argv)
 	}
 
 	snprintf(dir, sizeof(dir), "%s/%s", UCMD_BPFFS_DIR, name);
-	if (mkdir(dir, 0700)) {
-		p_err("mkdir %s: %s", dir, strerror(errno));
+	if (pin_instance(obj, link, dir))
 		goto err_detach;
-	}
-	snprintf(pin, sizeof(pin), "%s/link", dir);
-	err = bpf_link__pin(link, pin);
-	if (err) {
-		p_err("pin %s: %s", pin, strerror(-err));
-		goto err_unpin;
-	}
-	if (pin_maps(obj, dir))
-		goto err_unpin;
 	if (json_output) {
 		struct json_object *o = json_object_new_object();
 
@@ -695,8 +687,6 @@ static int do_load(int argc, char **argv)
 	bpf_object__close(obj);
 	return 0;
 
-err_unpin:
-	remove_pins(dir);
 err_detach:
 	bpf_link__destroy(link);
 err_close:
