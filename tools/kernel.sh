@@ -98,23 +98,66 @@ prepare() {
 	if [ ! -s "$IMAGE" ] && [ -r "/boot/vmlinuz-$rel" ] && [ -z "$KCHROOT" ]; then
 		cp "/boot/vmlinuz-$rel" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 	fi
-	if [ ! -s "$IMAGE" ]; then
+	# The guest's device drivers (tools/vm/run.sh): the NVMe and 9p modules
+	# and modules.dep, next to the image; the host's own kernel has them in
+	# /lib/modules.
+	MODS=$CACHE/kernels/$rel/lib/modules/$rel
+	if [ ! -s "$IMAGE" ] || { [ ! -s "$MODS/modules.dep" ] && [ ! -d "/lib/modules/$rel/kernel" ]; }; then
 		rm -rf "$out/pkg" && mkdir -p "$out/pkg"
-		echo "kernel: fetching $pkg" >&2
-		if [ -n "$KCHROOT" ]; then
-			$SUDO chroot "$KCHROOT" sh -c "cd /tmp && rm -f ./*.deb && apt-get download $pkg" >&2
-			mv "$KCHROOT"/tmp/"${pkg}"_*.deb "$out/pkg/"
-		else
-			(cd "$out/pkg" && apt-get download "$pkg") >&2
-		fi
-		dpkg-deb -x "$out"/pkg/"${pkg}"_*.deb "$out/pkg/root"
+		fetch_pkg "$pkg" "$out/pkg"
 		img=$(find "$out/pkg/root" -name 'vmlinuz*' -type f | head -1)
 		[ -n "$img" ] || die "$pkg has no vmlinuz"
+		# 6.12's image package holds the modules; 7.x's are in their own.
+		# trixie's packages put them under /usr/lib (merged /usr).
+		modtree "$out/pkg/root" "$rel" >/dev/null ||
+			fetch_pkg "linux-modules-$rel" "$out/pkg" ||
+			echo "kernel: no linux-modules-$rel: the guest gets no NVMe or 9p" >&2
 		cp "$img" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
+		keep_modules "$(modtree "$out/pkg/root" "$rel")" "$MODS"
 		rm -rf "$out/pkg"
 	else
 		echo "kernel: image $rel: cached $IMAGE" >&2
 	fi
+}
+
+# fetch_pkg PKG DIR: PKG's .deb of the kernel's suite unpacked into DIR/root.
+fetch_pkg() {
+	local pkg=$1 dir=$2
+	echo "kernel: fetching $pkg" >&2
+	if [ -n "$KCHROOT" ]; then
+		$SUDO chroot "$KCHROOT" sh -c "cd /tmp && rm -f ./*.deb && apt-get download $pkg" >&2 || return 1
+		mv "$KCHROOT"/tmp/"${pkg}"_*.deb "$dir/"
+	else
+		(cd "$dir" && apt-get download "$pkg") >&2 || return 1
+	fi
+	dpkg-deb -x "$dir/${pkg}"_*.deb "$dir/root"
+	rm -f "$dir/${pkg}"_*.deb
+}
+
+# modtree ROOT RELEASE: the module tree of RELEASE under ROOT, if any.
+modtree() {
+	local d
+	for d in "$1/lib/modules/$2" "$1/usr/lib/modules/$2"; do
+		[ -d "$d/kernel" ] && { echo "$d"; return 0; }
+	done
+	return 1
+}
+
+# keep_modules FROM TO: nvme.ko, the 9p modules, what modules.dep says they
+# need, and modules.dep, from the package's module tree FROM into TO.
+keep_modules() {
+	local from=$1 to=$2 f
+	[ -n "$from" ] || { echo "kernel: no modules in the packages" >&2; return 0; }
+	# modules.dep is made at install (depmod in the package's postinst).
+	depmod -b "${from%/lib/modules/*}" "${from##*/}"
+	rm -rf "$to.tmp" && mkdir -p "$to.tmp"
+	grep -E '^kernel/(drivers/nvme/host/nvme|fs/9p/9p|net/9p/9pnet_virtio)\.ko[^:]*:' "$from/modules.dep" |
+		sed 's/[: ]\+/\n/g' | sed '/^$/d' | sort -u | while read -r f; do
+			mkdir -p "$to.tmp/${f%/*}"
+			cp "$from/$f" "$to.tmp/$f"
+		done
+	cp "$from/modules.dep" "$to.tmp/"
+	rm -rf "$to" && mv "$to.tmp" "$to"
 }
 
 # build_modules RELEASE: ucmd.ko and ucmd_test.ko under build/kernels/RELEASE.

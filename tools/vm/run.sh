@@ -82,7 +82,7 @@ put_module() {
 	*) cp "$1" "$2" ;;
 	esac
 }
-for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
+for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	[ -d "$moddir/kernel/fs/9p" ] || continue
 	mkdir -p "$V/root/lib/9p"
 	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
@@ -95,7 +95,7 @@ done
 # first), decompressed into /lib/nvme/ with the order in /lib/nvme/order,
 # which tools/vm/init loads: the emulated controller below then shows up as
 # /dev/nvme0 and /dev/ng0n1 (built in on the debug kernel if at all).
-for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
+for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
 	dep=$(grep '^kernel/drivers/nvme/host/nvme\.ko[^:]*:' "$moddir/modules.dep" 2>/dev/null) || continue
 	mkdir -p "$V/root/lib/nvme"
 	: > "$V/root/lib/nvme/order"
