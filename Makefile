@@ -191,7 +191,7 @@ $(B)/bpf/%.skel.h: $(B)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
 LOADER_SRC := $(wildcard loader/*.c)
-$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h loader/lsm.h bpf/ucmd_rules_user.h $(B)/bpf/trace.skel.h $(UAPI) | $(B)/.deps
+$(B)/bin/ucmdctl: $(LOADER_SRC) loader/main.h loader/lsm.h bpf/ucmd_rules_user.h $(B)/bpf/trace.skel.h $(B)/bpf/trace_all.skel.h $(UAPI) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(B)/bpf -DUCMD_LIBDIR='"$(ucmdlibdir)"' -DUCMD_VERSION='"$(VERSION)"' \
 		$(LDSTATIC) -o $@ $(LOADER_SRC) -lbpf -lelf -lz -lzstd -luring -ljson-c -lcap

@@ -11,6 +11,7 @@
  *   ucmdctl stats [--hist] [--duration SEC]
  */
 #include "ucmd.bpf.h"
+#include "stats.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -62,22 +63,8 @@ struct {
 	__type(value, struct ucmd_stats_slot);
 } stats_slots SEC(".maps");
 
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0, shift;
-
-	shift = (v > 0xffffffffULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xffff) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xff) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xf) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3) << 1; v >>= shift; r |= shift;
-	r |= (v >> 1);
-	return r;
-}
-
 static void count(__u32 cmd_op, int res, __u64 latency_ns)
 {
-	__u32 slot = ucmd_hist_slot(latency_ns, log2_u64(latency_ns));
 	__u32 i = ucmd_stats_slot(cmd_op);
 	struct ucmd_stats_slot *sl;
 	struct ucmd_op_stats *st;
@@ -101,13 +88,7 @@ static void count(__u32 cmd_op, int res, __u64 latency_ns)
 		if (!st)
 			return;
 	}
-	st->count++;
-	if (res < 0)
-		st->errors++;
-	st->lat_sum_ns += latency_ns;
-	if (slot >= UCMD_HIST_SLOTS)
-		slot = UCMD_HIST_SLOTS - 1;
-	st->hist[slot]++;
+	ucmd_stats_add(st, res, latency_ns);
 }
 
 SEC("tp_btf/ucmd_complete")

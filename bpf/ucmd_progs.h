@@ -231,6 +231,61 @@ struct ucmd_trace_event {
 	char	name[UCMD_NAME_LEN];
 };
 
+/**
+ * struct ucmd_all_event - one uring_cmd completion of any device, from
+ * bpf/trace_all.bpf.c to ucmdctl (trace --all)
+ * @ts_ns: CLOCK_MONOTONIC time of the completion, in nanoseconds
+ * @latency_ns: nanoseconds from submission (io_uring_submit_req) to the CQE
+ *		(io_uring_complete)
+ * @dev: the file's device, the kernel's dev_t (MAJOR << 20 | MINOR); 0 if
+ *	 the request completed before it was issued (no file yet)
+ * @cmd_op: the cmd_op
+ * @res: cqe->res
+ * @pid: tgid of the submitting task
+ * @tid: pid of the submitting thread (an SQPOLL ring: its iou-sqp thread)
+ * @opcode: byte 0 of the SQE's command (the NVMe opcode of an NVMe cmd_op),
+ *	    read at submission
+ * @issued: 1 if the driver's ->uring_cmd was called (security_uring_cmd)
+ * @comm: the submitting task's comm
+ */
+struct ucmd_all_event {
+	__u64	ts_ns;
+	__u64	latency_ns;
+	__u32	dev;
+	__u32	cmd_op;
+	__s32	res;
+	__u32	pid;
+	__u32	tid;
+	__u8	opcode;
+	__u8	issued;
+	__u16	pad;
+	char	comm[UCMD_COMM_LEN];
+};
+
+/**
+ * struct ucmd_all_key - what bpf/trace_all.bpf.c counts by
+ * @dev: kernel dev_t, as in struct ucmd_all_event
+ * @cmd_op: the cmd_op
+ * @opcode: the NVMe opcode for an NVMe cmd_op (ucmd_all_nvme()), else 0
+ * @pad: zero
+ */
+struct ucmd_all_key {
+	__u32	dev;
+	__u32	cmd_op;
+	__u32	opcode;
+	__u32	pad;
+};
+
+/*
+ * NVMe's uring_cmd cmd_ops (include/uapi/linux/nvme_ioctl.h): _IOWR('N',
+ * 0x80..0x83, struct nvme_uring_cmd), whose command's byte 0 is the
+ * NVMe opcode.
+ */
+static inline int ucmd_all_nvme(__u32 cmd_op)
+{
+	return ((cmd_op >> 8) & 0xff) == 'N' && (cmd_op & 0xfc) == 0x80;
+}
+
 /*
  * Log-linear latency buckets, as HdrHistogram keeps them: each power of
  * two [2^e, 2^(e+1)) ns is split into UCMD_HIST_SUB (8) equal buckets, so
@@ -284,6 +339,21 @@ struct ucmd_op_stats {
 	__u64	errors;
 	__u64	lat_sum_ns;
 	__u64	hist[UCMD_HIST_SLOTS];
+};
+
+/**
+ * struct ucmd_all_stats - per (device, cmd_op, opcode) counters of
+ * bpf/trace_all.bpf.c, one copy per CPU (readers add them up)
+ * @st: completions, errors, latency sum and histogram (ns, from
+ *	submission), as struct ucmd_op_stats
+ * @issued: requests handed to the driver (first issue only)
+ * @issued_done: completions of requests counted in @issued: in flight is
+ *		 the sum of @issued less the sum of @issued_done
+ */
+struct ucmd_all_stats {
+	struct ucmd_op_stats st;
+	__u64	issued;
+	__u64	issued_done;
 };
 
 /*

@@ -4,7 +4,7 @@
  * handlers, and issue commands. Grammar after bpftool's:
  *
  *   ucmdctl [OPTIONS] OBJECT { COMMAND | help }
- *   OBJECT := { policy | handler | rule | trace | stats | cmd | feature }
+ *   OBJECT := { policy | handler | rule | trace | stats | top | cmd | feature }
  *   OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help }
  *
  * Objects and commands may be abbreviated to a prefix; an ambiguous
@@ -337,15 +337,18 @@ static int do_help(int argc, char **argv)
 {
 	fprintf(stderr,
 		"Usage: %s [OPTIONS] OBJECT { COMMAND | help }\n"
-		"       OBJECT := { policy | handler | rule | trace | stats | cmd | feature }\n"
+		"       OBJECT := { policy | handler | rule | trace | stats | top | cmd | feature }\n"
 		"       OPTIONS := { -j|--json | -p|--pretty | -d|--debug | -h|--help }\n"
 		"\n"
 		"  policy  load|list|show|unload   BPF validators (struct ucmd_ops.validate)\n"
 		"  handler load|list|show|unload   cmd_ops implemented in BPF (.handle)\n"
 		"  rule    add|del|list            the rules policy's per-cmd_op verdicts\n"
-		"  trace   [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
+		"  trace   [--all | --device PATH] [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
 		"                                  stream completions with latency\n"
-		"  stats   [--hist] [--duration SEC] per-op counts, p50/p99, histograms\n"
+		"  stats   [--all | --device PATH] [--hist] [--duration SEC]\n"
+		"                                  per-op counts, p50/p99, histograms\n"
+		"  top     [--device PATH] [--interval SEC] [--count N]\n"
+		"                                  every device's uring_cmd, live, by rate\n"
 		"  cmd     OP [ARG...]             issue one uring_cmd, print its CQE\n"
 		"  feature                         what kernel, module and libbpf support\n",
 		bin_name);
@@ -358,6 +361,7 @@ static const struct cmd objects[] = {
 	{ "rule", do_rule },
 	{ "trace", do_trace },
 	{ "stats", do_stats },
+	{ "top", do_top },
 	{ "cmd", do_cmd },
 	{ "feature", do_feature },
 	{ "help", do_help },

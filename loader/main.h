@@ -88,5 +88,6 @@ int inst_ids_collect(int link_fd, struct inst_ids *ids);
 int inst_wait_released(const struct inst_ids *ids, bool last, const char *name);
 int do_trace(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_top(int argc, char **argv);
 
 #endif

@@ -11,20 +11,25 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/ucmd.h>
 #include "ucmd_progs.h"
 #include <json-c/json.h>
 
 #include "main.h"
+#include "lsm.h"
 #include "trace.skel.h"
+#include "trace_all.skel.h"
 
 static volatile sig_atomic_t exiting;
 
@@ -36,10 +41,18 @@ static void on_signal(int sig)
 struct opts {
 	__u32 op;
 	__u32 pid;
+	__u32 dev;		/* --device: kernel dev_t; 0: any */
+	bool all;		/* --all (or --device): every device's uring_cmd */
 	bool errors;
 	bool hist;
 	double duration;	/* seconds; 0: until Ctrl-C */
+	double interval;	/* top: seconds between refreshes */
+	unsigned long long count;	/* top: intervals; 0: until q or Ctrl-C */
+	const char *op_arg;	/* --op as given: parsed once --all is known */
 };
+
+enum { OPTS_TRACE, OPTS_STATS, OPTS_TOP };
+static const char *const opts_cmd[] = { "trace", "stats", "top" };
 
 static const char *const kind_names[] = {
 	[UCMD_DONE_SYNC] = "sync", [UCMD_DONE_ASYNC] = "async",
@@ -52,7 +65,7 @@ static const char *kind_name(__u32 k)
 	return k < sizeof(kind_names) / sizeof(kind_names[0]) ? kind_names[k] : "?";
 }
 
-static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
+static int parse_opts(int argc, char **argv, struct opts *o, int cmd)
 {
 	static const struct option lopts[] = {
 		{ "op", required_argument, NULL, 'o' },
@@ -60,12 +73,18 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 		{ "errors", no_argument, NULL, 'e' },
 		{ "duration", required_argument, NULL, 'D' },
 		{ "hist", no_argument, NULL, 'H' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
 		{ 0 }
 	};
 	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->interval = 1;
+	o->all = cmd == OPTS_TOP;
 	/*
 	 * getopt wants argv[0] to be a program name: argv[-1] is the object
 	 * word ("trace"), part of main()'s argv. optind = 0 restarts it.
@@ -75,8 +94,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 	while ((c = getopt_long(argc + 1, argv - 1, "", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			if (parse_cmd_op(optarg, &o->op))
-				return -1;
+			o->op_arg = optarg;
 			break;
 		case 'P': {
 			__u64 pid;
@@ -94,22 +112,49 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 			o->errors = true;
 			break;
 		case 'D':
-			o->duration = strtod(optarg, &end);
-			if (*end || o->duration <= 0) {
-				p_err("--duration takes a positive number of seconds");
+		case 'i': {
+			double v = strtod(optarg, &end);
+
+			if (*end || !(v > 0) || v > 1e9) {
+				p_err("--%s '%s' is not a positive number of seconds",
+				      c == 'D' ? "duration" : "interval", optarg);
+				return -1;
+			}
+			*(c == 'D' ? &o->duration : &o->interval) = v;
+			if (c == 'i' && cmd != OPTS_TOP) {
+				p_err("--interval is for 'top'");
+				return -1;
+			}
+			break;
+		}
+		case 'c':
+			if (cmd != OPTS_TOP) {
+				p_err("--count is for 'top'");
+				return -1;
+			}
+			if (parse_u64(optarg, &o->count) || !o->count) {
+				p_err("--count '%s' is not a positive number of intervals", optarg);
 				return -1;
 			}
 			break;
 		case 'H':
-			if (!stats) {
+			if (cmd != OPTS_STATS) {
 				p_err("--hist is for 'stats'");
 				return -1;
 			}
 			o->hist = true;
 			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'd':
+			if (lsm_parse_device(optarg, &o->dev))
+				return -1;
+			o->all = true;
+			break;
 		default:
 			p_err("unknown or incomplete option '%s' (try '%s %s help')",
-			      argv[optind - 2], bin_name, stats ? "stats" : "trace");
+			      argv[optind - 2], bin_name, opts_cmd[cmd]);
 			return -1;
 		}
 	}
@@ -117,8 +162,29 @@ static int parse_opts(int argc, char **argv, struct opts *o, bool stats)
 		p_err("unexpected '%s'", argv[optind - 1]);
 		return -1;
 	}
+	if (o->op_arg && o->all) {
+		struct lsm_op lop;
+		int r = lsm_parse_op(o->op_arg, &lop);
+
+		if (r < 0)
+			return -1;
+		if (r && (lop.nr_ops != 1 || lop.has_opcode)) {
+			p_err("--op '%s' names an NVMe opcode; give the cmd_op (nvme_io, nvme_admin, ...)",
+			      o->op_arg);
+			return -1;
+		}
+		if (r)
+			o->op = lop.cmd_ops[0];
+		else if (parse_cmd_op(o->op_arg, &o->op))
+			return -1;
+	} else if (o->op_arg && parse_cmd_op(o->op_arg, &o->op)) {
+		return -1;
+	}
 	return 0;
 }
+
+static int trace_all(const struct opts *o);
+static int stats_all(const struct opts *o);
 
 static struct trace_bpf *open_trace(const struct opts *o, bool events)
 {
@@ -239,14 +305,22 @@ int do_trace(int argc, char **argv)
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr,
-			"Usage: %s [-j] trace [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
-			"  One line per completion: time, pid, comm, op, result (errno),\n"
-			"  res2, latency (us), kind (sync|async|cancelled|denied|ioctl), handler\n"
-			"  or denying policy. Ctrl-C ends it with a summary.\n", bin_name);
+			"Usage: %s [-j] trace [--all | --device PATH] [--op OP] [--pid PID] [--errors]\n"
+			"                    [--duration SEC]\n"
+			"  One line per completion of /dev/ucmd: time, pid, comm, op, result\n"
+			"  (errno), res2, latency (us), kind (sync|async|cancelled|denied|ioctl),\n"
+			"  handler or denying policy. --all: every device's uring_cmd, from\n"
+			"  io_uring's tracepoints (no ucmd.ko needed): time, pid, comm, device,\n"
+			"  op, NVMe opcode, result, latency from submission; --device PATH: one\n"
+			"  device's. Ctrl-C ends it with a summary.\n", bin_name);
 		return 0;
 	}
-	if (parse_opts(argc, argv, &o, false))
+	if (parse_opts(argc, argv, &o, OPTS_TRACE))
 		return -1;
+	if (o.all) {
+		cmd_op_names_refresh();
+		return trace_all(&o);
+	}
 	cmd_op_names_refresh();	/* the BPF ops attached now, by name */
 	skel = open_trace(&o, true);
 	if (!skel)
@@ -480,14 +554,18 @@ int do_stats(int argc, char **argv)
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr,
-			"Usage: %s [-j] stats [--hist] [--op OP] [--pid PID] [--errors] [--duration SEC]\n"
-			"  Counts completions until Ctrl-C or --duration, then prints per cmd_op:\n"
+			"Usage: %s [-j] stats [--all | --device PATH] [--hist] [--op OP] [--pid PID]\n"
+			"                    [--errors] [--duration SEC]\n"
+			"  Counts completions until Ctrl-C or --duration, then prints per cmd_op\n"
+			"  (--all: per device, cmd_op and NVMe opcode, as trace --all):\n"
 			"  count, errors, average and p50/p99 latency (log-linear buckets: within\n"
 			"  6.25%%) and, with --hist, the latency histogram in log2 rows.\n", bin_name);
 		return 0;
 	}
-	if (parse_opts(argc, argv, &o, true))
+	if (parse_opts(argc, argv, &o, OPTS_STATS))
 		return -1;
+	if (o.all)
+		return stats_all(&o);
 	cmd_op_names_refresh();
 	skel = open_trace(&o, false);
 	if (!skel)
@@ -566,4 +644,548 @@ int do_stats(int argc, char **argv)
 	}
 	trace_bpf__destroy(skel);
 	return 0;
+}
+
+/*
+ * --all: every device's uring_cmd (bpf/trace_all.bpf.c on io_uring's
+ * tracepoints), named per device: /dev/ucmd's cmd_ops by ucmd's names,
+ * others' by the NVMe and ublk tables of lsm.c.
+ */
+
+static __u32 ucmd_dev;	/* /dev/ucmd's kernel dev_t; 0: not loaded */
+
+static void ucmd_dev_refresh(void)
+{
+	unsigned int maj, min;
+	FILE *f = fopen("/sys/class/misc/" UCMD_DEV_NAME "/dev", "r");
+
+	ucmd_dev = 0;
+	if (!f)
+		return;
+	if (fscanf(f, "%u:%u", &maj, &min) == 2)
+		ucmd_dev = maj << 20 | min;
+	fclose(f);
+}
+
+/* /dev/NAME of @dev, cached (a readlink of /sys/dev/char each miss). */
+static const char *dev_name(__u32 dev)
+{
+	static struct { __u32 dev; char name[48]; } cache[32];
+	static unsigned int next;
+	unsigned int i;
+
+	if (!dev)
+		return "-";
+	for (i = 0; i < sizeof(cache) / sizeof(cache[0]); i++)
+		if (cache[i].dev == dev && cache[i].name[0])
+			return cache[i].name;
+	i = next++ % (sizeof(cache) / sizeof(cache[0]));
+	cache[i].dev = dev;
+	lsm_dev_str(dev, cache[i].name, sizeof(cache[i].name));
+	return cache[i].name;
+}
+
+/* @cmd_op's name on @dev, or 0xHEX. */
+static void all_op(__u32 dev, __u32 cmd_op, char *buf, size_t len)
+{
+	const char *n = NULL;
+
+	if (dev && dev == ucmd_dev)
+		n = cmd_op_name(cmd_op);
+	if (!n)
+		n = lsm_op_name(cmd_op);
+	if (!n && !dev)
+		n = cmd_op_name(cmd_op);
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "0x%x", cmd_op);
+}
+
+/* The NVMe opcode's name (or 0xHEX) of an NVMe cmd_op; "-" for others. */
+static void all_opcode(__u32 cmd_op, __u8 opcode, char *buf, size_t len)
+{
+	const char *n;
+
+	if (!ucmd_all_nvme(cmd_op)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	n = lsm_opcode_name(cmd_op, opcode);
+	if (n)
+		snprintf(buf, len, "%s", n);
+	else
+		snprintf(buf, len, "0x%02x", opcode);
+}
+
+static struct trace_all_bpf *open_trace_all(const struct opts *o, bool events)
+{
+	struct trace_all_bpf *skel;
+	struct btf *vmlinux;
+	int err;
+
+	skel = trace_all_bpf__open();
+	if (!skel) {
+		p_err("cannot open the trace --all program: %s", strerror(errno));
+		return NULL;
+	}
+	skel->rodata->filter_dev = o->dev;
+	skel->rodata->filter_op = o->op;
+	skel->rodata->filter_pid = o->pid;
+	skel->rodata->errors_only = o->errors;
+	skel->rodata->emit_events = events;
+	/* Without CONFIG_SECURITY the issue hook is an inline: no "in flight". */
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux || btf__find_by_name_kind(vmlinux, "security_uring_cmd", BTF_KIND_FUNC) < 0)
+		bpf_program__set_autoload(skel->progs.on_issue, false);
+	btf__free(vmlinux);
+	libbpf_capture(true);
+	err = trace_all_bpf__load(skel);
+	libbpf_capture(false);
+	if (err) {
+		if (!load_privilege_error("the trace --all program"))
+			p_err("cannot load the trace --all program: %s (a kernel without io_uring's tracepoints or BTF? -d shows more)",
+			      strerror(-err));
+		goto err;
+	}
+	err = trace_all_bpf__attach(skel);
+	if (err) {
+		p_err("cannot attach to io_uring:io_uring_submit_req/io_uring_complete: %s",
+		      strerror(-err));
+		goto err;
+	}
+	ucmd_dev_refresh();
+	return skel;
+err:
+	trace_all_bpf__destroy(skel);
+	return NULL;
+}
+
+static int on_all_event(void *ctx, void *data, size_t len)
+{
+	const struct ucmd_all_event *e = data;
+	const char *en = e->res < 0 ? errno_name(-e->res) : NULL;
+	char op[32], opc[24];
+
+	all_op(e->dev, e->cmd_op, op, sizeof(op));
+	all_opcode(e->cmd_op, e->opcode, opc, sizeof(opc));
+	nr_events++;
+	if (json_output) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "ts_ns", json_object_new_uint64(e->ts_ns));
+		json_object_object_add(o, "pid", json_object_new_uint64(e->pid));
+		json_object_object_add(o, "tid", json_object_new_uint64(e->tid));
+		json_object_object_add(o, "comm", json_object_new_string_len(e->comm,
+				       strnlen(e->comm, sizeof(e->comm))));
+		json_object_object_add(o, "device", json_object_new_string(dev_name(e->dev)));
+		json_object_object_add(o, "dev", json_object_new_uint64(e->dev));
+		json_object_object_add(o, "op", json_object_new_string(op));
+		json_object_object_add(o, "cmd_op", json_object_new_uint64(e->cmd_op));
+		json_object_object_add(o, "opcode", ucmd_all_nvme(e->cmd_op) ?
+				       json_object_new_int(e->opcode) : NULL);
+		json_object_object_add(o, "opcode_name", ucmd_all_nvme(e->cmd_op) ?
+				       json_object_new_string(opc) : NULL);
+		json_object_object_add(o, "res", json_object_new_int(e->res));
+		json_object_object_add(o, "errno", json_str(en));
+		json_object_object_add(o, "latency_ns", json_object_new_uint64(e->latency_ns));
+		json_object_object_add(o, "issued", json_object_new_boolean(e->issued));
+		json_print(o);
+	} else {
+		char res[32];
+
+		snprintf(res, sizeof(res), "%d%s%s%s", e->res, en ? " (" : "",
+			 en ? en : "", en ? ")" : "");
+		printf("%-14.6f %-7u %-16.16s %-12s %-14s %-14s %-18s %10.1f\n",
+		       e->ts_ns / 1e9, e->pid, e->comm, dev_name(e->dev), op, opc, res,
+		       e->latency_ns / 1e3);
+	}
+	return 0;
+}
+
+static int trace_all(const struct opts *o)
+{
+	struct trace_all_bpf *skel;
+	struct ring_buffer *rb;
+	double end;
+	int err = 0;
+
+	skel = open_trace_all(o, true);
+	if (!skel)
+		return -1;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_all_event, NULL, NULL);
+	if (!rb) {
+		p_err("ring buffer: %s", strerror(errno));
+		trace_all_bpf__destroy(skel);
+		return -1;
+	}
+	setup_signals();
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (!json_output)
+		printf("%-14s %-7s %-16s %-12s %-14s %-14s %-18s %10s\n", "TIME(s)", "PID",
+		       "COMM", "DEVICE", "OP", "OPCODE", "RES", "LAT(us)");
+	fprintf(stderr, "Tracing every uring_cmd completion... Hit Ctrl-C to end.\n");
+	end = o->duration ? now_s() + o->duration : 0;
+	while (!exiting && (!end || now_s() < end)) {
+		err = ring_buffer__poll(rb, 100);
+		cmd_op_names_refresh();
+		fflush(stdout);
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err < 0) {
+			p_err("ring buffer poll: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+	}
+	ring_buffer__consume(rb);
+	if (json_output) {
+		struct json_object *jo = json_object_new_object();
+		struct json_object *sum = json_object_new_object();
+
+		json_object_object_add(sum, "events", json_object_new_uint64(nr_events));
+		json_object_object_add(sum, "lost", json_object_new_uint64(skel->bss->lost));
+		json_object_object_add(jo, "summary", sum);
+		json_print(jo);
+	} else {
+		fprintf(stderr, "%llu events, %llu lost\n", nr_events,
+			(unsigned long long)skel->bss->lost);
+	}
+	fflush(stdout);
+	ring_buffer__free(rb);
+	trace_all_bpf__destroy(skel);
+	return err ? -1 : 0;
+}
+
+#define MAX_ALL_OPS	4096	/* bpf/trace_all.bpf.c's "stats" max_entries */
+
+struct all_table {
+	int n;
+	struct ucmd_all_key keys[MAX_ALL_OPS];
+	struct ucmd_all_stats st[MAX_ALL_OPS];
+};
+
+/* Every key's counters, each CPU's copies added up: 0 or -errno. */
+static int read_all_stats(struct trace_all_bpf *skel, struct all_table *t)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.stats);
+	struct ucmd_all_key key, *prev = NULL;
+	struct ucmd_all_stats *pc;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -ENOMEM;
+	pc = calloc(ncpu, sizeof(*pc));
+	if (!pc)
+		return -ENOMEM;
+	t->n = 0;
+	while (t->n < MAX_ALL_OPS && !bpf_map_get_next_key(fd, prev, &key)) {
+		struct ucmd_all_stats *dst = &t->st[t->n];
+
+		prev = &t->keys[t->n];
+		t->keys[t->n] = key;
+		if (bpf_map_lookup_elem(fd, &key, pc))
+			continue;
+		memset(dst, 0, sizeof(*dst));
+		for (int c = 0; c < ncpu; c++) {
+			add_stats(&dst->st, &pc[c].st);
+			dst->issued += pc[c].issued;
+			dst->issued_done += pc[c].issued_done;
+		}
+		t->n++;
+	}
+	free(pc);
+	return 0;
+}
+
+static void key_labels(const struct ucmd_all_key *k, char *op, size_t oplen, char *opc,
+		       size_t opclen)
+{
+	all_op(k->dev, k->cmd_op, op, oplen);
+	all_opcode(k->cmd_op, (__u8)k->opcode, opc, opclen);
+}
+
+static struct json_object *key_json(const struct ucmd_all_key *k)
+{
+	struct json_object *o = json_object_new_object();
+	char op[32], opc[24];
+
+	key_labels(k, op, sizeof(op), opc, sizeof(opc));
+	json_object_object_add(o, "device", json_object_new_string(dev_name(k->dev)));
+	json_object_object_add(o, "dev", json_object_new_uint64(k->dev));
+	json_object_object_add(o, "op", json_object_new_string(op));
+	json_object_object_add(o, "cmd_op", json_object_new_uint64(k->cmd_op));
+	json_object_object_add(o, "opcode", ucmd_all_nvme(k->cmd_op) ?
+			       json_object_new_int(k->opcode) : NULL);
+	json_object_object_add(o, "opcode_name", ucmd_all_nvme(k->cmd_op) ?
+			       json_object_new_string(opc) : NULL);
+	return o;
+}
+
+static int stats_all(const struct opts *o)
+{
+	struct trace_all_bpf *skel;
+	struct json_object *arr = NULL;
+	struct all_table *t;
+	double end;
+	int err;
+
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		p_err("out of memory");
+		return -1;
+	}
+	skel = open_trace_all(o, false);
+	if (!skel) {
+		free(t);
+		return -1;
+	}
+	setup_signals();
+	fprintf(stderr, "Counting every uring_cmd completion... Hit Ctrl-C to end.\n");
+	end = o->duration ? now_s() + o->duration : 0;
+	while (!exiting && (!end || now_s() < end))
+		usleep(50000);
+	cmd_op_names_refresh();
+	err = read_all_stats(skel, t);
+	if (err) {
+		p_err("cannot read the counters: %s", strerror(-err));
+		goto out;
+	}
+	if (json_output)
+		arr = json_object_new_array();
+	else
+		printf("%-12s %-14s %-14s %10s %8s %10s %10s %10s\n", "DEVICE", "OP", "OPCODE",
+		       "COUNT", "ERRORS", "AVG(us)", "P50(us)", "P99(us)");
+	for (int i = 0; i < t->n; i++) {
+		const struct ucmd_op_stats *st = &t->st[i].st;
+		char op[32], opc[24];
+
+		key_labels(&t->keys[i], op, sizeof(op), opc, sizeof(opc));
+		if (arr) {
+			struct json_object *jo = key_json(&t->keys[i]);
+
+			json_object_object_add(jo, "count", json_object_new_uint64(st->count));
+			json_object_object_add(jo, "errors", json_object_new_uint64(st->errors));
+			json_object_object_add(jo, "avg_ns", json_object_new_uint64(st->count ?
+					       st->lat_sum_ns / st->count : 0));
+			json_object_object_add(jo, "p50_ns", json_object_new_uint64(quantile(st, 0.5)));
+			json_object_object_add(jo, "p99_ns", json_object_new_uint64(quantile(st, 0.99)));
+			json_object_array_add(arr, jo);
+		} else {
+			printf("%-12s %-14s %-14s %10llu %8llu %10.1f %10.1f %10.1f\n",
+			       dev_name(t->keys[i].dev), op, opc, (unsigned long long)st->count,
+			       (unsigned long long)st->errors,
+			       st->count ? st->lat_sum_ns / 1e3 / st->count : 0.0,
+			       quantile(st, 0.5) / 1e3, quantile(st, 0.99) / 1e3);
+		}
+	}
+	if (arr)
+		json_print(arr);
+	else if (!t->n)
+		printf("no completions\n");
+	if (o->hist && !json_output) {
+		printf("\n");
+		for (int i = 0; i < t->n; i++) {
+			char op[32], opc[24], label[96];
+
+			key_labels(&t->keys[i], op, sizeof(op), opc, sizeof(opc));
+			snprintf(label, sizeof(label), "%s,%s%s%s", dev_name(t->keys[i].dev), op,
+				 strcmp(opc, "-") ? "," : "", strcmp(opc, "-") ? opc : "");
+			print_hist(label, &t->st[i].st);
+		}
+	}
+out:
+	trace_all_bpf__destroy(skel);
+	free(t);
+	return err ? -1 : 0;
+}
+
+/* One line of top: a key's counters over the last interval. */
+struct top_row {
+	int i;			/* into the current table */
+	double rate, err_rate;	/* per second */
+	unsigned long long count, p50_ns, p99_ns;
+	long long in_flight;
+};
+
+static int top_cmp(const void *a, const void *b)
+{
+	const struct top_row *x = a, *y = b;
+
+	return x->rate < y->rate ? 1 : x->rate > y->rate ? -1 : x->i - y->i;
+}
+
+/* @cur less @prev (the same key's counters an interval ago, if any). */
+static void top_delta(const struct all_table *prev, const struct all_table *cur, int i,
+		      double dt, struct top_row *r, struct ucmd_op_stats *d)
+{
+	const struct ucmd_all_stats *c = &cur->st[i], *p = NULL;
+
+	for (int j = 0; j < prev->n; j++)
+		if (!memcmp(&prev->keys[j], &cur->keys[i], sizeof(cur->keys[i]))) {
+			p = &prev->st[j];
+			break;
+		}
+	*d = c->st;
+	if (p) {
+		d->count -= p->st.count;
+		d->errors -= p->st.errors;
+		d->lat_sum_ns -= p->st.lat_sum_ns;
+		for (int b = 0; b < UCMD_HIST_SLOTS; b++)
+			d->hist[b] -= p->st.hist[b];
+	}
+	r->i = i;
+	r->count = d->count;
+	r->rate = d->count / dt;
+	r->err_rate = d->errors / dt;
+	r->p50_ns = quantile(d, 0.5);
+	r->p99_ns = quantile(d, 0.99);
+	r->in_flight = (long long)(c->issued - c->issued_done);
+}
+
+static void top_print(const struct all_table *cur, struct top_row *rows, int n, double dt,
+		      bool clear)
+{
+	char op[32], opc[24], tbuf[16];
+	time_t now = time(NULL);
+
+	strftime(tbuf, sizeof(tbuf), "%H:%M:%S", localtime(&now));
+	if (json_output) {
+		struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
+
+		json_object_object_add(o, "time", json_object_new_int64(now));
+		json_object_object_add(o, "interval_s", json_object_new_double(dt));
+		for (int k = 0; k < n; k++) {
+			struct json_object *jo = key_json(&cur->keys[rows[k].i]);
+
+			json_object_object_add(jo, "count", json_object_new_uint64(rows[k].count));
+			json_object_object_add(jo, "rate", json_object_new_double(rows[k].rate));
+			json_object_object_add(jo, "errors_rate",
+					       json_object_new_double(rows[k].err_rate));
+			json_object_object_add(jo, "p50_ns", json_object_new_uint64(rows[k].p50_ns));
+			json_object_object_add(jo, "p99_ns", json_object_new_uint64(rows[k].p99_ns));
+			json_object_object_add(jo, "in_flight",
+					       json_object_new_int64(rows[k].in_flight));
+			json_object_array_add(arr, jo);
+		}
+		json_object_object_add(o, "ops", arr);
+		json_print(o);
+		fflush(stdout);
+		return;
+	}
+	if (clear)
+		printf("\033[H\033[2J");
+	printf("%s - uring_cmd on every device, %.2f s interval%s\n", tbuf, dt,
+	       clear ? " (q quits)" : "");
+	printf("%-12s %-14s %-14s %10s %8s %10s %10s %8s\n", "DEVICE", "OP", "OPCODE",
+	       "RATE/s", "ERR/s", "P50(us)", "P99(us)", "INFLIGHT");
+	for (int k = 0; k < n; k++) {
+		const struct top_row *r = &rows[k];
+
+		key_labels(&cur->keys[r->i], op, sizeof(op), opc, sizeof(opc));
+		printf("%-12s %-14s %-14s %10.1f %8.1f %10.1f %10.1f %8lld\n",
+		       dev_name(cur->keys[r->i].dev), op, opc, r->rate, r->err_rate,
+		       r->p50_ns / 1e3, r->p99_ns / 1e3, r->in_flight);
+	}
+	if (!n)
+		printf("no uring_cmd\n");
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Wait until @until (now_s()); true if 'q' was typed on the terminal. */
+static bool top_wait(double until, bool tty)
+{
+	double left;
+
+	while (!exiting && (left = until - now_s()) > 0) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		char ch;
+
+		if (!tty) {
+			usleep(left > 0.05 ? 50000 : (useconds_t)(left * 1e6));
+			continue;
+		}
+		if (poll(&pfd, 1, (int)(left * 1000) + 1) > 0 &&
+		    read(STDIN_FILENO, &ch, 1) == 1 && (ch == 'q' || ch == 'Q'))
+			return true;
+	}
+	return false;
+}
+
+int do_top(int argc, char **argv)
+{
+	struct all_table *tab[2] = { NULL, NULL };
+	struct trace_all_bpf *skel = NULL;
+	struct top_row *rows = NULL;
+	struct termios saved, raw;
+	bool tty, clear;
+	double t0, t1;
+	struct opts o;
+	int err = -1;
+
+	if (argc && is_help(argv[0])) {
+		fprintf(stderr,
+			"Usage: %s [-j] top [--device PATH] [--op OP] [--pid PID] [--errors]\n"
+			"                  [--interval SEC] [--count N]\n"
+			"  Every device's uring_cmd, refreshed each interval (1 s): per device,\n"
+			"  cmd_op and NVMe opcode the rate, errors per second, p50/p99 latency\n"
+			"  from submission, requests in flight; sorted by rate. q quits; -j\n"
+			"  prints one JSON record per interval.\n", bin_name);
+		return 0;
+	}
+	if (parse_opts(argc, argv, &o, OPTS_TOP))
+		return -1;
+	tab[0] = calloc(1, sizeof(*tab[0]));
+	tab[1] = calloc(1, sizeof(*tab[1]));
+	rows = calloc(MAX_ALL_OPS, sizeof(*rows));
+	if (!tab[0] || !tab[1] || !rows) {
+		p_err("out of memory");
+		goto out;
+	}
+	cmd_op_names_refresh();
+	skel = open_trace_all(&o, false);
+	if (!skel)
+		goto out;
+	setup_signals();
+	tty = !json_output && isatty(STDIN_FILENO) && !tcgetattr(STDIN_FILENO, &saved);
+	clear = !json_output && isatty(STDOUT_FILENO);
+	if (tty) {
+		raw = saved;
+		raw.c_lflag &= ~(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	t0 = now_s();
+	err = 0;
+	for (unsigned long long k = 0; !o.count || k < o.count; k++) {
+		struct all_table *prev = tab[k & 1], *cur = tab[!(k & 1)];
+		int n;
+
+		if (top_wait(t0 + o.interval, tty) || exiting)
+			break;
+		t1 = now_s();
+		err = read_all_stats(skel, cur);
+		if (err) {
+			p_err("cannot read the counters: %s", strerror(-err));
+			break;
+		}
+		cmd_op_names_refresh();
+		for (n = 0; n < cur->n; n++)
+			top_delta(prev, cur, n, t1 - t0, &rows[n], &(struct ucmd_op_stats){});
+		qsort(rows, n, sizeof(*rows), top_cmp);
+		top_print(cur, rows, n, t1 - t0, clear);
+		t0 = t1;
+	}
+	err = err ? -1 : 0;
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+out:
+	trace_all_bpf__destroy(skel);
+	free(rows);
+	free(tab[0]);
+	free(tab[1]);
+	return err;
 }

@@ -3,10 +3,11 @@
  * nvme-cmd: NVMe passthrough commands through io_uring, for the guest
  * tests of the LSM policy (tests/guest/nvme-policy.sh).
  *
- *   nvme-cmd [-a] [-n COUNT] [-s NSID] [-c CDW10] DEV { io | admin | io_vec | admin_vec } OPCODE
+ *   nvme-cmd [-a] [-n COUNT] [-r RATE] [-s NSID] [-c CDW10] DEV { io | admin | io_vec | admin_vec } OPCODE
  *
  * Issues COUNT commands (default 1) one at a time on an SQE128/CQE32
- * ring, with IOSQE_ASYNC if -a, each with a 4 KiB data buffer (Read: 8
+ * ring, with IOSQE_ASYNC if -a, with -r RATE command i at i/RATE seconds
+ * from the start (CLOCK_MONOTONIC, absolute: RATE per second on average), each with a 4 KiB data buffer (Read: 8
  * blocks at LBA 0; Identify: CNS from CDW10, default 1) and prints each
  * CQE's res on a line ("res 0", "res -1 EPERM"). Exit 0 when every CQE
  * came with its user_data, 1 otherwise.
@@ -152,11 +153,14 @@ int main(int argc, char **argv)
 	struct io_uring ring;
 	unsigned char *buf;
 	int opt, fd, bad = 0, seconds = 0;
+	struct timespec t0, at;
+	double rate = 0;
 
-	while ((opt = getopt(argc, argv, "an:s:c:f:")) != -1) {
+	while ((opt = getopt(argc, argv, "an:r:s:c:f:")) != -1) {
 		switch (opt) {
 		case 'a': iosqe = IOSQE_ASYNC; break;
 		case 'n': count = strtoul(optarg, NULL, 0); break;
+		case 'r': rate = strtod(optarg, NULL); break;
 		case 's': nsid = strtoul(optarg, NULL, 0); break;
 		case 'c': cdw10 = strtoul(optarg, NULL, 0); break;
 		case 'f': seconds = atoi(optarg); break;
@@ -206,8 +210,18 @@ int main(int argc, char **argv)
 		nc.addr = (unsigned long)&iov;
 		nc.data_len = 1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned int i = 0; i < count; i++) {
-		int res = 0, ret = one(&ring, fd, ops[k], &nc, iosqe, 1000 + i, &res);
+		int res = 0, ret;
+
+		if (rate > 0) {
+			unsigned long long ns = t0.tv_nsec + (unsigned long long)(i / rate * 1e9);
+
+			at.tv_sec = t0.tv_sec + ns / 1000000000;
+			at.tv_nsec = ns % 1000000000;
+			clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL);
+		}
+		ret = one(&ring, fd, ops[k], &nc, iosqe, 1000 + i, &res);
 
 		if (ret) {
 			fprintf(stderr, "nvme-cmd: command %u: %s\n", i, strerror(-ret));
@@ -219,7 +233,7 @@ int main(int argc, char **argv)
 	io_uring_queue_exit(&ring);
 	return bad;
 usage:
-	fprintf(stderr, "usage: nvme-cmd [-a] [-n COUNT] [-s NSID] [-c CDW10] DEV {io|io_vec|admin|admin_vec} OPCODE\n"
+	fprintf(stderr, "usage: nvme-cmd [-a] [-n COUNT] [-r RATE] [-s NSID] [-c CDW10] DEV {io|io_vec|admin|admin_vec} OPCODE\n"
 			"       nvme-cmd -f SECONDS DEV\n");
 	return 2;
 }
