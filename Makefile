@@ -228,6 +228,11 @@ check-debug: $(B)/.deps
 	UCMD_KERNEL=$$kdir/arch/x86/boot/bzImage UCMD_BUILD=$(CURDIR)/$(DEBUG_B) \
 		UCMD_VM_TIMEOUT=2400 tools/vm/run.sh check
 
+# The conformance checks of any .uring_cmd driver (tests/conformance/).
+$(B)/bin/ucmd-conformance: tests/conformance/conformance.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests/guest $(LDSTATIC) -o $@ $< $(B)/tests/obj/helpers.o -luring -ljson-c -lcap
+
 # Helpers the guest tests run (not tests themselves).
 $(B)/bin/%: tests/tools/%.c $(B)/tests/obj/helpers.o tests/guest/helpers.h $(UAPI)
 	@mkdir -p $(@D)
@@ -245,7 +250,7 @@ $(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_ur
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/nvme-cmd $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/nvme-cmd $(B)/bin/ucmd-conformance $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh $(B)/tests/guest/readme-examples.cmds \
 	$(B)/stage/.installed $(B)/kit/.built
 

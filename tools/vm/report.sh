@@ -15,7 +15,9 @@ while IFS= read -r line; do
 		ms=""
 		[ -n "${b:-}" ] && ms=$(awk -v a="$a" -v b="$b" 'BEGIN { printf " (%d ms)", (b - a) * 1000 }')
 		case "$rc" in
-		0) echo "PASS $name$ms"; pass=$((pass + 1)) ;;
+		0) echo "PASS $name$ms"; pass=$((pass + 1))
+		   # A report a test keeps for the log (tests/guest/conformance.sh).
+		   printf '%s\n' "$out" | sed -n 's/^ *\(conformance .*\)/    \1/p' ;;
 		77) why=$(printf '%s\n' "$out" | grep -v '^$' | tail -1 | sed 's/^ *//')
 		    echo "SKIP $name: ${why:-no reason given}"; skip=$((skip + 1)) ;;
 		*) echo "FAIL $name (exit $rc)$ms"; printf '%s\n' "$out" | grep -v '^$'
