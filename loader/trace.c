@@ -748,8 +748,24 @@ static struct trace_all_bpf *open_trace_all(const struct opts *o, bool events)
 			      strerror(-err));
 		goto err;
 	}
-	err = trace_all_bpf__attach(skel);
-	if (err) {
+	/*
+	 * Completion first, submission last: a request submitted while the
+	 * others were not attached yet would otherwise never complete here
+	 * and stay "in flight". One that completes without a start is not
+	 * counted.
+	 */
+	skel->links.on_complete = bpf_program__attach(skel->progs.on_complete);
+	err = -errno;
+	if (skel->links.on_complete && bpf_program__autoload(skel->progs.on_issue)) {
+		skel->links.on_issue = bpf_program__attach(skel->progs.on_issue);
+		err = -errno;
+	}
+	if (skel->links.on_complete && (skel->links.on_issue ||
+					!bpf_program__autoload(skel->progs.on_issue))) {
+		skel->links.on_submit = bpf_program__attach(skel->progs.on_submit);
+		err = -errno;
+	}
+	if (!skel->links.on_submit) {
 		p_err("cannot attach to io_uring:io_uring_submit_req/io_uring_complete: %s",
 		      strerror(-err));
 		goto err;
