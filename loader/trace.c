@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,13 +296,78 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;	/* flushed once per batch (do_trace()) */
 }
 
-int do_trace(int argc, char **argv)
+/*
+ * Poll the ring buffer @map_fd into @fn until Ctrl-C or --duration, with
+ * a header line (@fmt of the column names) and, at the end, a summary
+ * of the events seen and the @lost ones. 0, or -1 after an error line.
+ */
+static int stream(int map_fd, ring_buffer_sample_fn fn, const struct opts *o,
+		  const volatile __u64 *lost, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int stream(int map_fd, ring_buffer_sample_fn fn, const struct opts *o,
+		  const volatile __u64 *lost, const char *what, const char *fmt, ...)
 {
 	struct ring_buffer *rb;
+	double end;
+	va_list ap;
+	int err = 0;
+
+	rb = ring_buffer__new(map_fd, fn, NULL, NULL);
+	if (!rb) {
+		p_err("ring buffer: %s", strerror(errno));
+		return -1;
+	}
+	setup_signals();
+	/*
+	 * Events are formatted into stdio's buffer and written once per
+	 * ring_buffer__poll() batch (at most 100 ms late), not one write()
+	 * per event.
+	 */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (!json_output) {
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "Tracing %s... Hit Ctrl-C to end.\n", what);
+	end = o->duration ? now_s() + o->duration : 0;
+	while (!exiting && (!end || now_s() < end)) {
+		err = ring_buffer__poll(rb, 100);
+		cmd_op_names_refresh();	/* at most every 200 ms */
+		fflush(stdout);
+		if (err == -EINTR) {
+			err = 0;
+			break;
+		}
+		if (err < 0) {
+			p_err("ring buffer poll: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+	}
+	ring_buffer__consume(rb);	/* what arrived before we stopped */
+	if (json_output) {
+		struct json_object *jo = json_object_new_object();
+		struct json_object *sum = json_object_new_object();
+
+		json_object_object_add(sum, "events", json_object_new_uint64(nr_events));
+		json_object_object_add(sum, "lost", json_object_new_uint64(*lost));
+		json_object_object_add(jo, "summary", sum);
+		json_print(jo);
+	} else {
+		fprintf(stderr, "%llu events, %llu lost\n", nr_events, (unsigned long long)*lost);
+	}
+	fflush(stdout);
+	ring_buffer__free(rb);
+	return err ? -1 : 0;
+}
+
+int do_trace(int argc, char **argv)
+{
 	struct trace_bpf *skel;
 	struct opts o;
-	double end;
-	int err = 0;
+	int err;
 
 	if (argc && is_help(argv[0])) {
 		fprintf(stderr,
@@ -325,53 +391,11 @@ int do_trace(int argc, char **argv)
 	skel = open_trace(&o, true);
 	if (!skel)
 		return -1;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
-	if (!rb) {
-		p_err("ring buffer: %s", strerror(errno));
-		trace_bpf__destroy(skel);
-		return -1;
-	}
-	setup_signals();
-	/*
-	 * Events are formatted into stdio's buffer and written once per
-	 * ring_buffer__poll() batch (at most 100 ms late), not one write()
-	 * per event.
-	 */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (!json_output)
-		printf("%-14s %-7s %-16s %-13s %-18s %-12s %10s %-9s %s\n", "TIME(s)",
-		       "PID", "COMM", "OP", "RES", "RES2", "LAT(us)", "KIND", "HANDLER");
-	fprintf(stderr, "Tracing ucmd completions... Hit Ctrl-C to end.\n");
-	end = o.duration ? now_s() + o.duration : 0;
-	while (!exiting && (!end || now_s() < end)) {
-		err = ring_buffer__poll(rb, 100);
-		cmd_op_names_refresh();	/* at most every 200 ms */
-		fflush(stdout);
-		if (err == -EINTR) {
-			err = 0;
-			break;
-		}
-		if (err < 0) {
-			p_err("ring buffer poll: %s", strerror(-err));
-			break;
-		}
-		err = 0;
-	}
-	ring_buffer__consume(rb);	/* what arrived before we stopped */
-	if (json_output) {
-		struct json_object *o = json_object_new_object();
-		struct json_object *sum = json_object_new_object();
-
-		json_object_object_add(sum, "events", json_object_new_uint64(nr_events));
-		json_object_object_add(sum, "lost", json_object_new_uint64(skel->bss->lost));
-		json_object_object_add(o, "summary", sum);
-		json_print(o);
-	} else
-		fprintf(stderr, "%llu events, %llu lost\n", nr_events,
-			(unsigned long long)skel->bss->lost);
-	ring_buffer__free(rb);
+	err = stream(bpf_map__fd(skel->maps.events), on_event, &o, &skel->bss->lost,
+		     "ucmd completions", "%-14s %-7s %-16s %-13s %-18s %-12s %10s %-9s %s\n",
+		     "TIME(s)", "PID", "COMM", "OP", "RES", "RES2", "LAT(us)", "KIND", "HANDLER");
 	trace_bpf__destroy(skel);
-	return err ? -1 : 0;
+	return err;
 }
 
 /*
@@ -822,57 +846,16 @@ static int on_all_event(void *ctx, void *data, size_t len)
 static int trace_all(const struct opts *o)
 {
 	struct trace_all_bpf *skel;
-	struct ring_buffer *rb;
-	double end;
-	int err = 0;
+	int err;
 
 	skel = open_trace_all(o, true);
 	if (!skel)
 		return -1;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_all_event, NULL, NULL);
-	if (!rb) {
-		p_err("ring buffer: %s", strerror(errno));
-		trace_all_bpf__destroy(skel);
-		return -1;
-	}
-	setup_signals();
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-	if (!json_output)
-		printf("%-14s %-7s %-16s %-12s %-14s %-14s %-18s %10s\n", "TIME(s)", "PID",
-		       "COMM", "DEVICE", "OP", "OPCODE", "RES", "LAT(us)");
-	fprintf(stderr, "Tracing every uring_cmd completion... Hit Ctrl-C to end.\n");
-	end = o->duration ? now_s() + o->duration : 0;
-	while (!exiting && (!end || now_s() < end)) {
-		err = ring_buffer__poll(rb, 100);
-		cmd_op_names_refresh();
-		fflush(stdout);
-		if (err == -EINTR) {
-			err = 0;
-			break;
-		}
-		if (err < 0) {
-			p_err("ring buffer poll: %s", strerror(-err));
-			break;
-		}
-		err = 0;
-	}
-	ring_buffer__consume(rb);
-	if (json_output) {
-		struct json_object *jo = json_object_new_object();
-		struct json_object *sum = json_object_new_object();
-
-		json_object_object_add(sum, "events", json_object_new_uint64(nr_events));
-		json_object_object_add(sum, "lost", json_object_new_uint64(skel->bss->lost));
-		json_object_object_add(jo, "summary", sum);
-		json_print(jo);
-	} else {
-		fprintf(stderr, "%llu events, %llu lost\n", nr_events,
-			(unsigned long long)skel->bss->lost);
-	}
-	fflush(stdout);
-	ring_buffer__free(rb);
+	err = stream(bpf_map__fd(skel->maps.events), on_all_event, o, &skel->bss->lost,
+		     "every uring_cmd completion", "%-14s %-7s %-16s %-12s %-14s %-14s %-18s %10s\n",
+		     "TIME(s)", "PID", "COMM", "DEVICE", "OP", "OPCODE", "RES", "LAT(us)");
 	trace_all_bpf__destroy(skel);
-	return err ? -1 : 0;
+	return err;
 }
 
 #define MAX_ALL_OPS	4096	/* bpf/trace_all.bpf.c's "stats" max_entries */

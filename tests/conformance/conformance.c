@@ -130,15 +130,20 @@ static unsigned int ng_good(void *cmd)
 	return NVME_URING_CMD_IO;
 }
 
-/* Any NVMe device: a data buffer at an address nothing maps: -EFAULT. */
-static unsigned int ng_bad(void *cmd, int *err)
+/* Any NVMe device: @good's command with its data at an unmapped address. */
+static unsigned int nvme_fault(unsigned int (*good)(void *), void *cmd, int *err)
 {
-	unsigned int op = ng_good(cmd);
+	unsigned int op = good(cmd);
 	struct nvme_uring_cmd *c = cmd;
 
 	c->addr = 4096;
 	*err = -EFAULT;
 	return op;
+}
+
+static unsigned int ng_bad(void *cmd, int *err)
+{
+	return nvme_fault(ng_good, cmd, err);
 }
 
 /* The controller: Identify Controller (CNS 1) into buf. */
@@ -155,12 +160,7 @@ static unsigned int ctrl_good(void *cmd)
 
 static unsigned int ctrl_bad(void *cmd, int *err)
 {
-	unsigned int op = ctrl_good(cmd);
-	struct nvme_uring_cmd *c = cmd;
-
-	c->addr = 4096;
-	*err = -EFAULT;
-	return op;
+	return nvme_fault(ctrl_good, cmd, err);
 }
 
 /* Get Features, Number of Queues (FID 7): its result through the ioctl. */
