@@ -98,8 +98,8 @@ prepare() {
 	if [ ! -s "$IMAGE" ] && [ -r "/boot/vmlinuz-$rel" ] && [ -z "$KCHROOT" ]; then
 		cp "/boot/vmlinuz-$rel" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 	fi
-	# The guest's device drivers (tools/vm/run.sh): the NVMe and 9p modules
-	# and modules.dep, next to the image; the host's own kernel has them in
+	# The guest's NVMe driver (tools/vm/run.sh): its modules and
+	# modules.dep, next to the image; the host's own kernel has them in
 	# /lib/modules.
 	MODS=$CACHE/kernels/$rel/lib/modules/$rel
 	if [ ! -s "$IMAGE" ] || { [ ! -s "$MODS/modules.dep" ] && [ ! -d "/lib/modules/$rel/kernel" ]; }; then
@@ -111,7 +111,7 @@ prepare() {
 		# trixie's packages put them under /usr/lib (merged /usr).
 		modtree "$out/pkg/root" "$rel" >/dev/null ||
 			fetch_pkg "linux-modules-$rel" "$out/pkg" ||
-			echo "kernel: no linux-modules-$rel: the guest gets no NVMe or 9p" >&2
+			echo "kernel: no linux-modules-$rel: the guest gets no NVMe" >&2
 		cp "$img" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 		keep_modules "$(modtree "$out/pkg/root" "$rel")" "$MODS"
 		rm -rf "$out/pkg"
@@ -143,15 +143,19 @@ modtree() {
 	return 1
 }
 
-# keep_modules FROM TO: nvme.ko, the 9p modules, what modules.dep says they
-# need, and modules.dep, from the package's module tree FROM into TO.
+# keep_modules FROM TO: nvme.ko, what modules.dep says it needs, and
+# modules.dep, from the package's module tree FROM into TO. Not the 9p
+# modules: tests/guest/standard-tools.sh runs the host's perf, bpftool and
+# bpftrace on the host's kernel and the debug kernel only (on
+# 6.12.117+deb13 under TCG, perf's tracepoint enabling once ended in an
+# int3 oops in __schedule: text patching TCG did not see).
 keep_modules() {
 	local from=$1 to=$2 f
 	[ -n "$from" ] || { echo "kernel: no modules in the packages" >&2; return 0; }
 	# modules.dep is made at install (depmod in the package's postinst).
 	depmod -b "${from%/lib/modules/*}" "${from##*/}"
 	rm -rf "$to.tmp" && mkdir -p "$to.tmp"
-	grep -E '^kernel/(drivers/nvme/host/nvme|fs/9p/9p|net/9p/9pnet_virtio)\.ko[^:]*:' "$from/modules.dep" |
+	grep -E '^kernel/drivers/nvme/host/nvme\.ko[^:]*:' "$from/modules.dep" |
 		sed 's/[: ]\+/\n/g' | sed '/^$/d' | sort -u | while read -r f; do
 			mkdir -p "$to.tmp/${f%/*}"
 			cp "$from/$f" "$to.tmp/$f"

@@ -82,15 +82,15 @@ put_module() {
 	*) cp "$1" "$2" ;;
 	esac
 }
-for moddir in "/lib/modules/$rel" "$(dirname "$kernel")/lib/modules/$rel" "$(dirname "$kernel")/../lib/modules/$rel"; do
-	[ -d "$moddir/kernel/fs/9p" ] || continue
+# Only the host's kernel's (tools/kernel.sh says why not the others').
+moddir=/lib/modules/$(uname -r)
+if [ "$rel" = "$(uname -r)" ] && [ -d "$moddir/kernel/fs/9p" ]; then
 	mkdir -p "$V/root/lib/9p"
 	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
 		f=$(ls "$moddir/kernel/$m.ko"* 2>/dev/null | head -1)
 		[ -n "$f" ] && put_module "$f" "$V/root/lib/9p/${m##*/}.ko"
 	done
-	break
-done
+fi
 # The NVMe driver (nvme.ko and what modules.dep says it needs, deepest
 # first), decompressed into /lib/nvme/ with the order in /lib/nvme/order,
 # which tools/vm/init loads: the emulated controller below then shows up as
