@@ -146,7 +146,7 @@ modtree() {
 # keep_modules FROM TO: nvme.ko, what modules.dep says it needs, and
 # modules.dep, from the package's module tree FROM into TO. Not the 9p
 # modules: tests/guest/standard-tools.sh runs the host's perf, bpftool and
-# bpftrace on the host's kernel and the debug kernel only (on
+# bpftrace on make check's kernel (tools/kver.sh) and the debug kernel only (on
 # 6.12.117+deb13 under TCG, perf's tracepoint enabling once ended in an
 # int3 oops in __schedule: text patching TCG did not see).
 keep_modules() {

@@ -82,9 +82,10 @@ put_module() {
 	*) cp "$1" "$2" ;;
 	esac
 }
-# Only the host's kernel's (tools/kernel.sh says why not the others').
-moddir=/lib/modules/$(uname -r)
-if [ "$rel" = "$(uname -r)" ] && [ -d "$moddir/kernel/fs/9p" ]; then
+# Only for make check's kernel (tools/kver.sh), from its installed
+# package: tools/kernel.sh says why not for the others.
+moddir=/lib/modules/$rel
+if [ "$rel" = "$("$top/tools/kver.sh" 2>/dev/null)" ] && [ -d "$moddir/kernel/fs/9p" ]; then
 	mkdir -p "$V/root/lib/9p"
 	for m in fs/netfs/netfs net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do
 		f=$(ls "$moddir/kernel/$m.ko"* 2>/dev/null | head -1)
