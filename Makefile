@@ -250,7 +250,7 @@ $(B)/bin/ucmd-echo-client: docs/examples/ucmd-echo-client.c include/ucmd/ucmd_ur
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDSTATIC) -o $@ $< -luring
 
-guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/nvme-cmd $(B)/bin/ucmd-conformance $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
+guest: $(B)/kmod/ucmd.ko $(B)/kmod/ucmd-nobtf.ko $(B)/kmod/ucmd_test.ko $(BPF_OBJS) $(B)/bin/ucmdctl $(B)/bin/trace-mix $(B)/bin/json-check $(B)/bin/run-as $(B)/bin/nvme-cmd $(B)/bin/ublk-ctrl $(B)/bin/ucmd-conformance $(B)/bin/ucmd-fuzz $(B)/bin/ucmd-echo-client \
 	$(GUEST_TESTS) $(GUEST_SCRIPTS) $(B)/tests/guest/lib.sh $(B)/tests/guest/readme-examples.cmds \
 	$(B)/stage/.installed $(B)/kit/.built
 

@@ -98,11 +98,11 @@ prepare() {
 	if [ ! -s "$IMAGE" ] && [ -r "/boot/vmlinuz-$rel" ] && [ -z "$KCHROOT" ]; then
 		cp "/boot/vmlinuz-$rel" "$IMAGE.tmp" && mv "$IMAGE.tmp" "$IMAGE"
 	fi
-	# The guest's NVMe driver (tools/vm/run.sh): its modules and
-	# modules.dep, next to the image; the host's own kernel has them in
-	# /lib/modules.
+	# The guest's NVMe and ublk drivers (tools/vm/run.sh): their modules
+	# and modules.dep, next to the image; make check's kernel has them in
+	# /lib/modules. ublk_drv.ko missing from the cache: fetch again.
 	MODS=$CACHE/kernels/$rel/lib/modules/$rel
-	if [ ! -s "$IMAGE" ] || { [ ! -s "$MODS/modules.dep" ] && [ ! -d "/lib/modules/$rel/kernel" ]; }; then
+	if [ ! -s "$IMAGE" ] || { [ ! -d "$MODS/kernel/drivers/block" ] && [ ! -d "/lib/modules/$rel/kernel" ]; }; then
 		rm -rf "$out/pkg" && mkdir -p "$out/pkg"
 		fetch_pkg "$pkg" "$out/pkg"
 		img=$(find "$out/pkg/root" -name 'vmlinuz*' -type f | head -1)
@@ -143,8 +143,8 @@ modtree() {
 	return 1
 }
 
-# keep_modules FROM TO: nvme.ko, what modules.dep says it needs, and
-# modules.dep, from the package's module tree FROM into TO. Not the 9p
+# keep_modules FROM TO: nvme.ko, ublk_drv.ko, what modules.dep says they
+# need, and modules.dep, from the package's module tree FROM into TO. Not the 9p
 # modules: tests/guest/standard-tools.sh runs the host's perf, bpftool and
 # bpftrace on make check's kernel (tools/kver.sh) and the debug kernel only (on
 # 6.12.117+deb13 under TCG, perf's tracepoint enabling once ended in an
@@ -155,7 +155,7 @@ keep_modules() {
 	# modules.dep is made at install (depmod in the package's postinst).
 	depmod -b "${from%/lib/modules/*}" "${from##*/}"
 	rm -rf "$to.tmp" && mkdir -p "$to.tmp"
-	grep -E '^kernel/drivers/nvme/host/nvme\.ko[^:]*:' "$from/modules.dep" |
+	grep -E '^kernel/drivers/(nvme/host/nvme|block/ublk_drv)\.ko[^:]*:' "$from/modules.dep" |
 		sed 's/[: ]\+/\n/g' | sed '/^$/d' | sort -u | while read -r f; do
 			mkdir -p "$to.tmp/${f%/*}"
 			cp "$from/$f" "$to.tmp/$f"

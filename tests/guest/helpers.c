@@ -74,6 +74,30 @@ static void t_copy_cqe(struct io_uring *ring, struct io_uring_cqe *cqe,
 	out->res2 = ring->flags & IORING_SETUP_CQE32 ? cqe->big_cqe[0] : 0;
 }
 
+int t_cmd_sync(struct io_uring *ring, int fd, unsigned int cmd_op, const void *cmd,
+	       size_t len, unsigned int sqe_flags, unsigned long long user_data,
+	       struct t_cqe *out)
+{
+	struct io_uring_sqe *sqe = t_prep_cmd(ring, fd, cmd_op, cmd, len, user_data);
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	sqe->flags |= sqe_flags;
+	ret = io_uring_submit_and_wait(ring, 1);
+	if (ret != 1)
+		return ret < 0 ? ret : -EIO;
+	ret = io_uring_peek_cqe(ring, &cqe);
+	if (ret)
+		return ret;
+	t_copy_cqe(ring, cqe, out);
+	io_uring_cqe_seen(ring, cqe);
+	if (out->user_data != user_data) {
+		t_err("CQE user_data %llu, want %llu", out->user_data, user_data);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int t_collect(struct io_uring *ring, struct t_cqe *out, int nr,
 	      int timeout_ms)
 {

@@ -77,6 +77,15 @@ struct io_uring_sqe *t_prep_cmd(struct io_uring *ring, int fd,
 int t_collect(struct io_uring *ring, struct t_cqe *out, int nr,
 	      int timeout_ms);
 
+/*
+ * One command, synchronously: t_prep_cmd() of @len bytes of @cmd with
+ * @sqe_flags, submit, wait for its CQE. 0 with the CQE in @out, or
+ * -errno (-EPROTO: a CQE of another user_data, with a message).
+ */
+int t_cmd_sync(struct io_uring *ring, int fd, unsigned int cmd_op, const void *cmd,
+	       size_t len, unsigned int sqe_flags, unsigned long long user_data,
+	       struct t_cqe *out);
+
 /* Returns 0 if no CQE arrives within @ms, -1 (with a message) if one does. */
 int t_expect_no_cqe(struct io_uring *ring, int ms);
 

@@ -26,33 +26,10 @@
 static int passthru(struct io_uring *ring, int fd, __u32 cmd_op,
 		    const struct nvme_uring_cmd *nc, __u64 user_data)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe *cqe;
-	int ret;
+	struct t_cqe c;
+	int ret = t_cmd_sync(ring, fd, cmd_op, nc, sizeof(*nc), 0, user_data, &c);
 
-	if (!sqe)
-		return -EBUSY;
-	memset(sqe, 0, 128);	/* an SQE128 ring's slot */
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = cmd_op;
-	memcpy(sqe->cmd, nc, sizeof(*nc));
-	sqe->user_data = user_data;
-	ret = io_uring_submit_and_wait(ring, 1);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = io_uring_peek_cqe(ring, &cqe);
-	if (ret)
-		return ret;
-	if (cqe->user_data != user_data) {
-		t_err("CQE user_data %llu, want %llu", (unsigned long long)cqe->user_data,
-		      (unsigned long long)user_data);
-		ret = -EPROTO;
-	} else {
-		ret = cqe->res;
-	}
-	io_uring_cqe_seen(ring, cqe);
-	return ret;
+	return ret ? ret : c.res;
 }
 
 int main(void)
@@ -68,7 +45,7 @@ int main(void)
 			usleep(100000);
 	}
 	if (ng < 0) {
-		printf("SKIP: no %s: %s\n", NG, access("/lib/nvme/order", F_OK) ?
+		printf("SKIP: no %s: %s\n", NG, access("/lib/drivers/order", F_OK) ?
 		       "the guest has no nvme modules for this kernel (only the host's kernel's are copied; the debug kernel has no nvme driver)" :
 		       "the nvme driver loaded but found no controller");
 		return T_EXIT_SKIP;

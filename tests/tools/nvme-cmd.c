@@ -47,28 +47,10 @@ static const char *err_name(int res)
 static int one(struct io_uring *ring, int fd, __u32 cmd_op, const struct nvme_uring_cmd *nc,
 	       unsigned int iosqe, __u64 user_data, int *res)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
-	struct io_uring_cqe *cqe;
-	int ret;
+	struct t_cqe c;
+	int ret = t_cmd_sync(ring, fd, cmd_op, nc, sizeof(*nc), iosqe, user_data, &c);
 
-	if (!sqe)
-		return -EBUSY;
-	memset(sqe, 0, 128);
-	sqe->opcode = IORING_OP_URING_CMD;
-	sqe->fd = fd;
-	sqe->cmd_op = cmd_op;
-	sqe->flags = iosqe;
-	memcpy(sqe->cmd, nc, sizeof(*nc));
-	sqe->user_data = user_data;
-	ret = io_uring_submit_and_wait(ring, 1);
-	if (ret != 1)
-		return ret < 0 ? ret : -EIO;
-	ret = io_uring_peek_cqe(ring, &cqe);
-	if (ret)
-		return ret;
-	*res = cqe->res;
-	ret = cqe->user_data == user_data ? 0 : -EPROTO;
-	io_uring_cqe_seen(ring, cqe);
+	*res = c.res;
 	return ret;
 }
 
